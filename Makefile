@@ -1,0 +1,82 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+# Prefer the version pyenv names in .python-version, then any python3 on PATH; the stamp files
+# below reinstall only when pyproject.toml changes.
+PYTHON ?= $(shell command -v python$$(cat .python-version 2>/dev/null) 2>/dev/null || command -v python3)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test test-fast lint format fixtures validate serve bench clean
+
+help:
+	@echo "make run    set up and serve the tracker on http://$(HOST):$(PORT) (SQLite)"
+	@echo "make test   install test dependencies and run the whole suite"
+	@echo "make lint   ruff check and format check;  make serve: production settings with gunicorn"
+	@echo "make fixtures  rebuild fixtures/tracker.json from fixtures/curated/;  make bench: the benchmark"
+
+$(VENV)/.python-ok:
+	@test -n "$(PYTHON)" || { echo "No python3 found. Install Python 3.12 or newer."; exit 1; }
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else 1)' || { \
+	  echo "Python 3.12 or newer is needed; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install it (for example with pyenv) or run: make run PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.python-ok
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	@touch $@
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py load_dataset
+	@echo "Serving on http://$(HOST):$(PORT)/  (the admin: make an account with 'DJANGO_DEBUG=true $(PY) manage.py createsuperuser')"
+	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite: SQLite always, PostgreSQL too when DATABASE_URL points at it. Browser tests included.
+test: $(VENV)/.installed-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL= $(PY) -m pytest
+	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $${DATABASE_URL%%\?*}"; $(PY) -m pytest -m "not browser"; fi
+
+test-fast: $(VENV)/.installed-test
+	DATABASE_URL= $(PY) -m pytest -m "not browser" -x -q
+
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+fixtures: $(VENV)/.installed
+	DJANGO_DEBUG=true $(PY) manage.py build_fixtures
+
+validate: $(VENV)/.installed
+	DJANGO_DEBUG=true $(PY) manage.py validate_data
+
+# Production configuration locally: DEBUG off, collected static files, gunicorn, plain HTTP.
+serve: $(VENV)/.installed
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production} \
+	DJANGO_SECURE_SSL=false DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  bash -c '$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py migrate --noinput -v0 \
+	  && $(PY) manage.py load_dataset && exec $(VENV)/bin/gunicorn -c gunicorn.conf.py tracker.wsgi'
+
+bench: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[bench]'
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

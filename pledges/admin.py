@@ -1,0 +1,380 @@
+"""The editors' workspace: every model, with history, citations inline and autocomplete.
+
+Editors (the group `manage.py setup_roles` makes) add and correct the data here; every save is kept
+in the history with who made it and why, and can be reverted. Pledges start as drafts and become
+public when published, which needs a citation. Two editors saving the same pledge cannot overwrite
+each other unknowingly: see PledgeAdminForm.
+"""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, F, ProtectedError, Q, RestrictedError
+from django.db.models.query import QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from pledges.forms import (
+    CitationAdminForm,
+    HeadlineCountAdminForm,
+    MeetingAdminForm,
+    MemberAdminForm,
+    MembershipAdminForm,
+    PledgeAdminForm,
+    PledgeCitationFormSet,
+    PledgeTypeAdminForm,
+    SourceAdminForm,
+)
+from pledges.models import Citation, HeadlineCount, Meeting, Member, Membership, Pledge, PledgeType, Source
+from pledges.services import PublishResult, publish_pledges, unpublish_pledges
+
+admin.site.site_header = "Pledge tracker: editors"
+admin.site.site_title = "Pledge tracker admin"
+admin.site.index_title = "Data"
+
+# How many protected objects a refusal message names before it says "and N more".
+NAMED_IN_MESSAGE = 5
+
+
+def admin_link(obj) -> str:
+    """A link to an object's admin change page, with its name as the text."""
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, obj)
+
+
+class EditorAdmin(SimpleHistoryAdmin):
+    """History, diffs and revert for every model, and a clear refusal when a delete is protected."""
+
+    object_history_list_template = "admin/pledges/object_history_list.html"
+    object_history_form_template = "admin/pledges/object_history_form.html"
+    # Shown under the list of what blocks a delete, saying what to do instead.
+    protected_hint = ""
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        context = {"protected_hint": self.protected_hint, **(extra_context or {})}
+        try:
+            return super().delete_view(request, object_id, context)
+        except (ProtectedError, RestrictedError) as error:
+            # The confirmation page lists what is protected, but something may be added in between.
+            self.message_user(request, self.refusal_message(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet, *args, **kwargs
+    ) -> HttpResponse | None:
+        try:
+            return super().response_action(request, queryset, *args, **kwargs)
+        except (ProtectedError, RestrictedError) as error:
+            self.message_user(request, self.refusal_message(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def refusal_message(self, error: ProtectedError | RestrictedError) -> str:
+        blocking = list(getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", []))
+        named = format_html_join(", ", "{}", ((str(obj),) for obj in blocking[:NAMED_IN_MESSAGE]))
+        more = f" and {len(blocking) - NAMED_IN_MESSAGE} more" if len(blocking) > NAMED_IN_MESSAGE else ""
+        return format_html(
+            "Nothing was deleted: other records depend on it ({}{}). {}", named, more, self.protected_hint
+        )
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    extra = 0
+    fields = ("source", "quote", "locator", "note")
+    autocomplete_fields = ("source",)
+
+
+class PledgeCitationInline(CitationInline):
+    fk_name = "pledge"
+    formset: type[BaseInlineFormSet] = PledgeCitationFormSet
+
+    def get_extra(self, request: HttpRequest, obj: Pledge | None = None, **kwargs) -> int:
+        # A new pledge opens with one citation to fill in: it cannot be published without one.
+        return 1 if obj is None else 0
+
+
+class MembershipCitationInline(CitationInline):
+    fk_name = "membership"
+
+
+class MeetingCitationInline(CitationInline):
+    fk_name = "meeting"
+
+
+class CountCitationInline(CitationInline):
+    fk_name = "headline_count"
+
+
+@admin.register(Source)
+class SourceAdmin(EditorAdmin):
+    form = SourceAdminForm
+    list_display = ("title", "publisher", "kind", "published_on", "citation_count")
+    list_filter = ("kind", "publisher")
+    search_fields = ("title", "publisher", "slug", "url")
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "published_on"
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "publisher", "kind", "url")}),
+        ("Dates", {"fields": ("published_on", ("covers_from", "covers_to"), "accessed_on")}),
+        (
+            "Content",
+            {
+                "fields": ("description", "text"),
+                "description": "Paste the document's text: quotes citing this source are checked against it.",
+            },
+        ),
+    )
+    protected_hint = (
+        "A source quoted by citations is kept so that every fact stays traceable. "
+        "Point those citations at another source, or remove them, first."
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    @admin.display(description="Citations", ordering="citation_total")
+    def citation_count(self, obj: Source) -> int:
+        return obj.citation_total
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipAdminForm
+    extra = 0
+    fields = ("role", "since", "since_precision", "note", "is_published")
+    show_change_link = True
+
+
+@admin.register(Member)
+class MemberAdmin(EditorAdmin):
+    form = MemberAdminForm
+    list_display = ("name", "slug", "kind", "country", "region")
+    list_filter = ("kind", "region")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (MembershipInline,)
+    protected_hint = (
+        "A member with pledges is kept: delete their pledges, or give them to another member, first."
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(EditorAdmin):
+    form = MembershipAdminForm
+    list_display = ("member", "role", "since", "is_published")
+    list_filter = ("role", "is_published")
+    list_select_related = ("member",)
+    search_fields = ("member__name",)
+    autocomplete_fields = ("member",)
+    inlines = (MembershipCitationInline,)
+
+
+@admin.register(PledgeType)
+class PledgeTypeAdmin(EditorAdmin):
+    form = PledgeTypeAdminForm
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    protected_hint = "A type of help that pledges use is kept: move those pledges to another type first."
+
+
+@admin.register(Pledge)
+class PledgeAdmin(EditorAdmin):
+    form = PledgeAdminForm
+    list_display = (
+        "member",
+        "pledge_type",
+        "status",
+        "announced_on",
+        "citation_count",
+        "is_published",
+        "updated_at",
+    )
+    list_filter = ("is_published", "status", "pledge_type", "member__region")
+    list_select_related = ("member", "pledge_type")
+    search_fields = ("summary", "conditions", "member__name", "pledge_type__name", "ref")
+    autocomplete_fields = ("member", "pledge_type")
+    readonly_fields = ("ref", "created_at", "updated_at")
+    date_hierarchy = "announced_on"
+    inlines = (PledgeCitationInline,)
+    actions = ("publish_selected", "unpublish_selected")
+    fieldsets = (
+        (None, {"fields": ("member", "pledge_type", "status", "summary", "conditions")}),
+        ("When", {"fields": ("announced_on", "announced_precision")}),
+        ("How much", {"fields": (("quantity", "quantity_unit"), ("amount", "currency"))}),
+        (
+            "Review",
+            {
+                "fields": (
+                    "note",
+                    "is_published",
+                    "change_reason",
+                    "opened_version",
+                    "ref",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Pledge]:
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Pledge | None = None):
+        if obj is not None:
+            return self.fieldsets
+        # A new pledge has no reference or dates yet: no empty read-only rows.
+        blank = set(self.readonly_fields)
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in blank]})
+            for name, options in self.fieldsets
+        ]
+
+    @admin.display(description="Citations", ordering="citation_total")
+    def citation_count(self, obj: Pledge) -> int:
+        return obj.citation_total
+
+    def get_form(self, request: HttpRequest, obj: Pledge | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "pledge_revert_reason", None):
+            # Reverting saves the pledge alone: its citations are checked in the database.
+            form = type("PledgeRevertForm", (form,), {"citations_in_formset": False})
+        return form
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        record = Pledge.history.filter(id=object_id, history_id=version_id).first()
+        when = f"{record.history_date:%d %B %Y %H:%M} UTC" if record else "an earlier date"
+        request.pledge_revert_reason = f"Reverted to the version of {when}"
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        # Unlike the change form, simple_history does not save in a transaction: the version check
+        # needs one to hold the pledge's row until the save.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Pledge, form: ModelForm, change: bool) -> None:
+        obj._change_reason = form.cleaned_data.get("change_reason") or getattr(
+            request, "pledge_revert_reason", None
+        )
+        if change:
+            opened = form.cleaned_data["opened_version"]
+            # The form's clean() compared versions with the row locked; this conditional UPDATE is the
+            # compare-and-set itself, so the version moves on only from the one the editor opened.
+            bumped = Pledge.objects.filter(pk=obj.pk, version=opened).update(version=F("version") + 1)
+            if not bumped:
+                raise RuntimeError(f"Pledge {obj.pk} changed after its version was checked.")
+            obj.version = opened + 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        """Save the citations with the same change reason as the pledge, for their own history."""
+        reason = form.cleaned_data.get("change_reason") or None
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        for obj in instances:
+            obj._change_reason = reason
+            obj.save()
+        formset.save_m2m()
+
+    @admin.action(description="Publish selected pledges", permissions=["change"])
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Pledge]) -> None:
+        self.report(request, publish_pledges(queryset, request.user), "Published")
+
+    @admin.action(description="Unpublish selected pledges (back to drafts)", permissions=["change"])
+    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Pledge]) -> None:
+        self.report(request, unpublish_pledges(queryset, request.user), "Unpublished")
+
+    def report(self, request: HttpRequest, result: PublishResult, done: str) -> None:
+        if result.changed:
+            count = len(result.changed)
+            self.message_user(request, f"{done} {count} pledge{'s' if count != 1 else ''}.", messages.SUCCESS)
+        if result.without_citation:
+            self.message_user(
+                request,
+                format_html(
+                    "Not published, because they have no citation yet: {}. "
+                    "Add a citation to each, then publish again.",
+                    format_html_join(", ", "{}", ((admin_link(p),) for p in result.without_citation)),
+                ),
+                messages.WARNING,
+            )
+        if result.unchanged and not result.changed and not result.without_citation:
+            self.message_user(request, f"Nothing to do: the selected pledges were already {done.lower()}.")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(EditorAdmin):
+    form = MeetingAdminForm
+    list_display = ("title", "held_on", "place", "format", "is_published")
+    list_filter = ("format", "is_published")
+    search_fields = ("title", "place", "agreed")
+    autocomplete_fields = ("hosts",)
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = (MeetingCitationInline,)
+
+
+@admin.register(HeadlineCount)
+class HeadlineCountAdmin(EditorAdmin):
+    form = HeadlineCountAdminForm
+    list_display = ("__str__", "kind", "as_of", "is_published")
+    list_filter = ("kind", "is_published")
+    list_select_related = ("meeting",)
+    search_fields = ("counts", "slug")
+    autocomplete_fields = ("meeting",)
+    inlines = (CountCitationInline,)
+
+
+@admin.register(Citation)
+class CitationAdmin(EditorAdmin):
+    form = CitationAdminForm
+    list_display = ("short_quote", "source", "locator", "pledge", "membership", "meeting", "headline_count")
+    list_filter = ("source",)
+    list_select_related = (
+        "source",
+        "pledge__member",
+        "pledge__pledge_type",
+        "membership__member",
+        "meeting",
+        "headline_count",
+    )
+    search_fields = ("quote", "locator", "source__title")
+    autocomplete_fields = ("source", "pledge", "membership", "meeting", "headline_count")
+    protected_hint = (
+        "A published pledge keeps at least one citation: add another citation to it, "
+        "or unpublish it, before deleting this one."
+    )
+
+    @admin.display(description="Quote")
+    def short_quote(self, obj: Citation) -> str:
+        return obj.quote[:80]
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Also refuse deleting the last citations of a published pledge (the delete page lists why)."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        ids = [citation.pk for citation in objs]
+        # A subquery, not a join, picks the pledges: the count must see all their citations.
+        bare = (
+            Pledge.objects.filter(
+                pk__in=Citation.objects.filter(pk__in=ids).values("pledge_id"), is_published=True
+            )
+            .annotate(remaining=Count("citations", filter=~Q(citations__pk__in=ids)))
+            .filter(remaining=0)
+            .select_related("member", "pledge_type")
+        )
+        protected = list(protected) + [
+            format_html("{}: a published pledge, left without any citation", admin_link(pledge))
+            for pledge in bare
+        ]
+        return deleted, model_count, perms_needed, protected

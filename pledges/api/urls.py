@@ -1,0 +1,4 @@
+"""Placeholder: replaced by the reuse work."""
+
+app_name = "api"
+urlpatterns = []

@@ -1,0 +1,99 @@
+"""Which pledges (and members) match: one definition shared by the pages, the exports and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from pledges.models import Citation, Member, Membership, Pledge, PledgeType, Region, Source, Status
+from pledges.search import search_pledges
+
+PLEDGE_ORDERING = (
+    ("announced_on", "announced"),
+    ("member__name", "member"),
+    ("pledge_type__order", "type"),
+    ("status", "status"),
+    ("updated_at", "updated"),
+)
+
+
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """A repeatable parameter whose values are slugs (`?type=troops&type=air-policing`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class PledgeFilterSet(django_filters.FilterSet):
+    type = SlugMultipleChoiceFilter(
+        field_name="pledge_type", queryset=PledgeType.objects.all(), label="Type of help"
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status")
+    member = SlugMultipleChoiceFilter(queryset=Member.objects.all(), label="Member")
+    region = django_filters.ChoiceFilter(field_name="member__region", choices=Region.choices, label="Region")
+    announced_after = django_filters.DateFilter(
+        field_name="announced_on",
+        lookup_expr="gte",
+        label="Announced on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    announced_before = django_filters.DateFilter(
+        field_name="announced_on",
+        lookup_expr="lte",
+        label="Announced on or before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.all(), to_field_name="slug", method="filter_source", label="Cited in source"
+    )
+    has_quantity = django_filters.BooleanFilter(
+        field_name="quantity", lookup_expr="isnull", exclude=True, label="Gives a quantity"
+    )
+    has_money = django_filters.BooleanFilter(
+        field_name="amount", lookup_expr="isnull", exclude=True, label="Gives an amount of money"
+    )
+    q = django_filters.CharFilter(method="filter_q", max_length=200, label="Search")
+    ordering = django_filters.OrderingFilter(fields=PLEDGE_ORDERING, label="Sort by")
+
+    class Meta:
+        model = Pledge
+        fields = []
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(Exists(Citation.objects.filter(pledge=OuterRef("pk"), source=value)))
+
+    def filter_q(self, queryset, name, value):
+        return search_pledges(queryset, value)
+
+
+class MemberFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Member.Kind.choices, label="Kind")
+    region = django_filters.ChoiceFilter(choices=Region.choices, label="Region")
+    type = django_filters.ModelChoiceFilter(
+        queryset=PledgeType.objects.all(), to_field_name="slug", method="filter_pledges", label="Has pledged"
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, method="filter_pledges", label="With status")
+    guarantor = django_filters.BooleanFilter(method="filter_guarantor", label="Named as a guarantor")
+    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("region", "region")), label="Sort by")
+
+    class Meta:
+        model = Member
+        fields = []
+
+    def filter_pledges(self, queryset, name, value):
+        # type and status together mean one pledge of that type with that status.
+        data = self.form.cleaned_data
+        condition = Q(member=OuterRef("pk"), is_published=True)
+        if data.get("type"):
+            condition &= Q(pledge_type=data["type"])
+        if data.get("status"):
+            condition &= Q(status=data["status"])
+        return queryset.filter(Exists(Pledge.objects.filter(condition)))
+
+    def filter_guarantor(self, queryset, name, value):
+        named = Exists(
+            Membership.objects.filter(
+                member=OuterRef("pk"), role=Membership.Role.GUARANTOR, is_published=True
+            )
+        )
+        return queryset.filter(named) if value else queryset.exclude(named)

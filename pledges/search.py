@@ -1,0 +1,34 @@
+"""Free-text search over pledges: PostgreSQL full-text search, with a simple match on SQLite."""
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+SEARCH_FIELDS = ("summary", "conditions", "note", "quantity_unit", "member__name", "pledge_type__name")
+
+
+def search_pledges(queryset: QuerySet, text: str) -> QuerySet:
+    """Pledges whose words match every word of `text`.
+
+    On PostgreSQL this uses the full-text index on the pledge's own text (see the migration that
+    adds it) plus the member and type names; elsewhere a case-insensitive match of each word.
+    """
+    words = text.split()
+    if not words:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        from pledges.models import PLEDGE_SEARCH_VECTOR
+
+        names = Q()
+        for word in words:
+            names &= Q(member__name__icontains=word) | Q(pledge_type__name__icontains=word)
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return queryset.annotate(search=PLEDGE_SEARCH_VECTOR).filter(Q(search=query) | names)
+    condition = Q()
+    for word in words:
+        matches_word = Q()
+        for field in SEARCH_FIELDS:
+            matches_word |= Q(**{f"{field}__icontains": word})
+        condition &= matches_word
+    return queryset.filter(condition)

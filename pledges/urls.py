@@ -1,0 +1,41 @@
+"""Public URLs. Paths are fixed: reports and links out there depend on them."""
+
+from django.urls import include, path
+
+from pledges import feeds
+from pledges.views import downloads, embed, errors, members, overview, pages, pledges, sources
+
+app_name = "pledges"
+
+urlpatterns = [
+    path("", overview.OverviewView.as_view(), name="overview"),
+    path("healthz/", errors.health, name="health"),
+    # /members/
+    path("members/", members.MemberListView.as_view(), name="member_list"),
+    path("members/<slug:slug>/", members.MemberDetailView.as_view(), name="member_detail"),
+    path("members/<slug:slug>/embed/", embed.member_embed, name="member_embed"),
+    path("members/<slug:slug>/card.svg", embed.member_card, name="member_card"),
+    # /pledges/
+    path("pledges/", pledges.PledgeListView.as_view(), name="pledge_list"),
+    path("pledges/<int:pk>/", pledges.PledgeDetailView.as_view(), name="pledge_detail"),
+    # /types/
+    path("types/<slug:slug>/", pages.TypeDetailView.as_view(), name="type_detail"),
+    # /sources/
+    path("sources/", sources.SourceListView.as_view(), name="source_list"),
+    path("sources/<slug:slug>/", sources.SourceDetailView.as_view(), name="source_detail"),
+    # /meetings/, /changes/, /about/
+    path("meetings/", pages.MeetingListView.as_view(), name="meeting_list"),
+    path("changes/", pages.ChangeListView.as_view(), name="change_list"),
+    path("about/", pages.AboutView.as_view(), name="about"),
+    # /api/
+    path("api/", pages.ApiDocsView.as_view(), name="api_docs"),
+    path("api/v1/", include("pledges.api.urls")),
+    # /download/, /feeds/, /oembed/
+    path("download/", downloads.download_page, name="download"),
+    path("download/tracker.json", downloads.download_json, name="download_json"),
+    path("download/tracker-csv.zip", downloads.download_csv_zip, name="download_csv"),
+    path("feeds/pledges.atom", feeds.PledgeFeed(), name="feed_pledges"),
+    path("feeds/members/<slug:slug>.atom", feeds.MemberPledgeFeed(), name="feed_member"),
+    path("feeds/types/<slug:slug>.atom", feeds.TypePledgeFeed(), name="feed_type"),
+    path("oembed/", embed.oembed, name="oembed"),
+]
