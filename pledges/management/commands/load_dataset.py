@@ -1,0 +1,50 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from pledges.dataset import fixture_path
+from pledges.models import Citation, HeadlineCount, Meeting, Member, Membership, Pledge, PledgeType, Source
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the shipped dataset (fixtures/tracker.json) and give every object without history its "
+        "first history record. Safe to run again: natural keys update the same rows."
+    )
+
+    def handle(self, *args, **options):
+        path = fixture_path()
+        if not path.exists():
+            self.stdout.write("No dataset to load yet (fixtures/tracker.json is missing).")
+            return
+        with transaction.atomic():
+            call_command("loaddata", str(path), verbosity=0)
+            created = sum(
+                self.record_initial_history(model)
+                for model in (
+                    Source,
+                    Member,
+                    Membership,
+                    PledgeType,
+                    Pledge,
+                    Meeting,
+                    HeadlineCount,
+                    Citation,
+                )
+            )
+        self.stdout.write(
+            f"Loaded the dataset: {Pledge.objects.count()} pledges, {Member.objects.count()} members, "
+            f"{Source.objects.count()} sources, {Citation.objects.count()} citations"
+            + (f"; {created} first history records." if created else ".")
+        )
+
+    def record_initial_history(self, model) -> int:
+        """loaddata saves raw rows, which django-simple-history does not record; record them once."""
+        history = model.history.model
+        recorded = history.objects.values("id")
+        missing = list(model.objects.exclude(pk__in=recorded))
+        if not missing:
+            return 0
+        manager = model.history
+        manager.bulk_history_create(missing, default_change_reason="Loaded from the curated dataset")
+        return len(missing)
