@@ -1,0 +1,435 @@
+"""The editors' forms in the admin: sources, pledges and their citations, with friendly validation.
+
+The database refuses what must never be stored (see the constraints in models.py); these forms say
+why in words an editor understands, before the database has to, and keep the editor's input when
+they refuse it.
+"""
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+
+from pledges.models import (
+    Citation,
+    DatePrecision,
+    HeadlineCount,
+    Meeting,
+    Member,
+    Membership,
+    Pledge,
+    PledgeType,
+    Source,
+)
+
+# simple_history stores the reason in a CharField of this length.
+CHANGE_REASON_MAX_LENGTH = 100
+
+NO_CITATION_MESSAGE = (
+    "A published pledge needs at least one citation. Add a citation (source and quote), "
+    "or untick “Published” to keep it as a draft."
+)
+
+
+class PartialDateMixin:
+    """Keep each date and its precision in agreement, as the database requires.
+
+    `partial_dates` lists (date field, precision field) pairs. A date needs a precision of day,
+    month or year; a precision other than unknown needs a date. When an editor clears a date that
+    was set, the precision becomes "unknown" by itself: clearing the date says exactly that.
+    """
+
+    partial_dates: tuple[tuple[str, str], ...] = ()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for date_field, precision_field in self.partial_dates:
+            if date_field not in self.fields or precision_field not in self.fields:
+                continue
+            if date_field in self.errors or precision_field in self.errors:
+                continue
+            value = cleaned.get(date_field)
+            precision = cleaned.get(precision_field) or DatePrecision.UNKNOWN
+            if value is not None and precision == DatePrecision.UNKNOWN:
+                self.add_error(
+                    precision_field,
+                    forms.ValidationError(
+                        "Say how precise the date is: day, month or year. "
+                        "If the source gives no date, clear the date instead.",
+                        code="date_needs_precision",
+                    ),
+                )
+            elif value is None and precision != DatePrecision.UNKNOWN:
+                if self.initial.get(date_field) is not None and date_field in self.changed_data:
+                    cleaned[precision_field] = DatePrecision.UNKNOWN
+                else:
+                    self.add_error(
+                        date_field,
+                        forms.ValidationError(
+                            "Enter the date, or set the precision to “Unknown” if the source gives none.",
+                            code="precision_needs_date",
+                        ),
+                    )
+        return cleaned
+
+
+class SlugFromNameMixin:
+    """Fill an empty slug from the name or title, so the form also works without JavaScript."""
+
+    slug_source_field = "name"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "Left empty, it is made from the " + self.slug_source_field + "."
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug")
+        if slug:
+            return slug
+        base = slugify(self.data.get(self.add_prefix(self.slug_source_field), ""))[:90]
+        if not base:
+            # The name or title field reports its own "required" error.
+            return ""
+        model = self._meta.model
+        taken = set(
+            model.objects.filter(slug__startswith=base)
+            .exclude(pk=self.instance.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+class SourceAdminForm(SlugFromNameMixin, forms.ModelForm):
+    slug_source_field = "title"
+
+    class Meta:
+        model = Source
+        fields = (
+            "title",
+            "slug",
+            "publisher",
+            "kind",
+            "url",
+            "published_on",
+            "covers_from",
+            "covers_to",
+            "accessed_on",
+            "description",
+            "text",
+        )
+
+    def clean_url(self) -> str:
+        """Refuse a URL already recorded, also written with another scheme, case or trailing slash."""
+        url = self.cleaned_data.get("url", "")
+        if not url:
+            return url
+        bare = url.split("://", 1)[-1].rstrip("/")
+        variants = Q()
+        for scheme in ("http://", "https://"):
+            variants |= Q(url__iexact=scheme + bare) | Q(url__iexact=scheme + bare + "/")
+        existing = Source.objects.filter(variants).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            link = reverse("admin:pledges_source_change", args=[existing.pk])
+            raise forms.ValidationError(
+                format_html(
+                    'This URL is already recorded for the source <a href="{}">{}</a>. '
+                    "Cite that source instead of adding it again.",
+                    link,
+                    existing.title,
+                ),
+                code="duplicate_url",
+            )
+        return url
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("covers_from"), cleaned.get("covers_to")
+        if start and end and start > end:
+            self.add_error(
+                "covers_to",
+                forms.ValidationError(
+                    "The last date covered cannot come before the first.", code="covers_out_of_order"
+                ),
+            )
+        return cleaned
+
+
+class MemberAdminForm(SlugFromNameMixin, forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ("name", "slug", "kind", "country", "region", "description")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("kind") == Member.Kind.COUNTRY
+            and not cleaned.get("country")
+            and "country" in self.fields
+        ):
+            self.add_error(
+                "country",
+                forms.ValidationError(
+                    "Choose the country for a member of kind “Country”.", code="no_country"
+                ),
+            )
+        return cleaned
+
+
+class PledgeTypeAdminForm(SlugFromNameMixin, forms.ModelForm):
+    class Meta:
+        model = PledgeType
+        fields = ("name", "slug", "description", "order")
+
+
+class MembershipAdminForm(PartialDateMixin, forms.ModelForm):
+    partial_dates = (("since", "since_precision"),)
+
+    class Meta:
+        model = Membership
+        fields = ("member", "role", "since", "since_precision", "note", "is_published")
+
+
+class MeetingAdminForm(SlugFromNameMixin, PartialDateMixin, forms.ModelForm):
+    slug_source_field = "title"
+    partial_dates = (("held_on", "held_precision"),)
+
+    class Meta:
+        model = Meeting
+        fields = (
+            "title",
+            "slug",
+            "held_on",
+            "held_precision",
+            "place",
+            "format",
+            "hosts",
+            "agreed",
+            "is_published",
+        )
+
+
+class HeadlineCountAdminForm(PartialDateMixin, forms.ModelForm):
+    partial_dates = (("as_of", "as_of_precision"),)
+
+    class Meta:
+        model = HeadlineCount
+        fields = (
+            "slug",
+            "number",
+            "qualifier",
+            "counts",
+            "kind",
+            "as_of",
+            "as_of_precision",
+            "meeting",
+            "note",
+            "is_published",
+        )
+
+
+class PledgeAdminForm(PartialDateMixin, forms.ModelForm):
+    """A pledge with its cross-field rules, a change reason for the history, and a version check.
+
+    `opened_version` carries the version the editor opened. On save, clean() locks the pledge's row
+    and compares: if another editor saved in between, the form is refused with what they changed,
+    and the editor's own input stays in the form. The admin's save then bumps the version with a
+    conditional UPDATE in the same transaction.
+    """
+
+    partial_dates = (("announced_on", "announced_precision"),)
+
+    # Set to False where no citation formset comes with the form (reverting from the history):
+    # publishing is then checked against the citations in the database.
+    citations_in_formset = True
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=CHANGE_REASON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+        help_text="Optional. Kept in the history with your change, for other editors.",
+    )
+
+    class Meta:
+        model = Pledge
+        fields = (
+            "member",
+            "pledge_type",
+            "status",
+            "summary",
+            "conditions",
+            "announced_on",
+            "announced_precision",
+            "quantity",
+            "quantity_unit",
+            "amount",
+            "currency",
+            "note",
+            "is_published",
+        )
+        labels = {"is_published": "Published"}
+        help_texts = {
+            "is_published": "Ticked: visible to the public. Needs at least one citation. "
+            "Unticked: a draft only editors see.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version if self.instance.pk else None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("amount") is not None and not cleaned.get("currency") and "currency" in self.fields:
+            self.add_error(
+                "currency",
+                forms.ValidationError("Choose the currency of the amount.", code="amount_needs_currency"),
+            )
+        if cleaned.get("quantity") is not None and not cleaned.get("quantity_unit"):
+            self.add_error(
+                "quantity_unit",
+                forms.ValidationError(
+                    "Say what the quantity counts, for example “Patriot systems”.",
+                    code="quantity_needs_unit",
+                ),
+            )
+        if self.instance.pk:
+            self.check_version(cleaned)
+        if cleaned.get("is_published") and not self.citations_in_formset and self.instance.pk:
+            if not Citation.objects.filter(pledge_id=self.instance.pk).exists():
+                self.add_error("is_published", forms.ValidationError(NO_CITATION_MESSAGE, code="no_citation"))
+        return cleaned
+
+    def check_version(self, cleaned: dict) -> None:
+        """Refuse the save if the pledge was saved by someone else since this form was opened."""
+        opened = cleaned.get("opened_version")
+        if opened is None:
+            raise forms.ValidationError(
+                "This form is missing the version it was opened with. Reload the page and try again.",
+                code="missing_version",
+            )
+        rows = Pledge.objects.filter(pk=self.instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            # Holds the row until the save commits, so two saves cannot both pass this check.
+            rows = rows.select_for_update()
+        current = rows.first()
+        if current is None or current.version == opened:
+            return
+        # Let the next save through on purpose: the editor has now seen what changed.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("opened_version")] = str(current.version)
+        raise forms.ValidationError(self.conflict_message(current), code="changed_meanwhile")
+
+    def conflict_message(self, current: Pledge) -> str:
+        """What the editor needs to merge by hand: who saved, when, and where the versions differ."""
+        latest = current.history.select_related("history_user").first()
+        who = ""
+        if latest is not None:
+            by = latest.history_user.get_username() if latest.history_user else "someone"
+            who = f" ({by}, {latest.history_date:%d %B %Y at %H:%M} UTC)"
+        differences = [
+            (self.fields[name].label or name, saved_display(current, name))
+            for name in self.fields
+            if name in self.cleaned_data
+            and is_model_field(Pledge, name)
+            and not same_value(getattr(current, name), self.cleaned_data[name])
+        ]
+        listed = format_html_join("", "<li>{}: “{}”</li>", differences)
+        return format_html(
+            "This pledge was saved by someone else{} after you opened it, so your changes were not "
+            "saved. They are still in the form below. {}{}"
+            "Check them against the saved version, then save again to replace it with yours.",
+            who,
+            "The saved version differs from yours here:" if differences else "",
+            format_html("<ul>{}</ul>", listed) if differences else "",
+        )
+
+
+def is_model_field(model: type, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def same_value(saved: object, entered: object) -> bool:
+    """Compare a saved value with a cleaned one: related objects by key, empty text as None."""
+    saved = getattr(saved, "pk", saved)
+    entered = getattr(entered, "pk", entered)
+    if saved in (None, "") and entered in (None, ""):
+        return True
+    return saved == entered
+
+
+def saved_display(obj: Pledge, name: str) -> str:
+    """A saved field value as an editor reads it: choice labels, names of related objects."""
+    value = getattr(obj, name)
+    if value in (None, ""):
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(obj, f"get_{name}_display"):
+        return str(getattr(obj, f"get_{name}_display")())
+    return str(value)
+
+
+class PledgeCitationFormSet(forms.BaseInlineFormSet):
+    """The citations of a pledge: a published pledge must keep at least one."""
+
+    def clean(self) -> None:
+        super().clean()
+        pledge = self.instance
+        if not pledge.is_published:
+            return
+        remaining = [
+            form
+            for form in self.forms
+            if (form.instance.pk or form.has_changed())
+            and not (hasattr(form, "cleaned_data") and self._should_delete_form(form))
+        ]
+        if not remaining:
+            raise forms.ValidationError(NO_CITATION_MESSAGE, code="no_citation")
+
+
+class CitationAdminForm(forms.ModelForm):
+    """A citation on its own page: moving or re-pointing it must not leave a published pledge bare."""
+
+    class Meta:
+        model = Citation
+        fields = ("source", "quote", "locator", "note", "pledge", "membership", "meeting", "headline_count")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        targets = [name for name in Citation.TARGETS if cleaned.get(name) is not None]
+        if any(name in self.errors for name in Citation.TARGETS):
+            return cleaned
+        if len(targets) != 1:
+            # On a field, so the database constraint saying the same in its own words is not checked too.
+            self.add_error(
+                "pledge",
+                forms.ValidationError(
+                    "A citation supports exactly one fact: choose one pledge, membership, meeting or count.",
+                    code="one_target",
+                ),
+            )
+            return cleaned
+        old_pledge_id = self.initial.get("pledge") if self.instance.pk else None
+        new_pledge = cleaned.get("pledge")
+        if old_pledge_id and (new_pledge is None or new_pledge.pk != old_pledge_id):
+            others = Citation.objects.filter(pledge_id=old_pledge_id).exclude(pk=self.instance.pk)
+            if Pledge.objects.filter(pk=old_pledge_id, is_published=True).exists() and not others.exists():
+                raise forms.ValidationError(
+                    "This is the only citation of a published pledge. Add another citation to that "
+                    "pledge, or unpublish it, before moving this one.",
+                    code="last_citation",
+                )
+        return cleaned
