@@ -1,0 +1,40 @@
+"""Request checks that apply to every URL, before any view or database query sees the request."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+NUL = "\x00"
+NUL_MESSAGE = "The request contains a NUL character (%00), which no address or parameter may hold."
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a request whose path, query string or cookies hold a NUL character.
+
+    PostgreSQL cannot store or compare text containing NUL: psycopg raises ValueError as soon as
+    such a value reaches a query (a filter slug, a search word, a session key), which would turn
+    into a 500. No legitimate link or form ever sends one, so the request is refused up front.
+    Reading `request.GET` here also applies DATA_UPLOAD_MAX_NUMBER_FIELDS to the query string,
+    so a flood of parameters is refused (400) before any view runs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_MESSAGE, "status": 400}, status=400)
+            # Django answers BadRequest with the site's 400 page (handler400).
+            raise BadRequest(NUL_MESSAGE)
+        return self.get_response(request)
+
+    @staticmethod
+    def has_nul(request: HttpRequest) -> bool:
+        if NUL in request.path_info:
+            return True
+        # Cookies are checked once parsed: a quoted value may spell NUL as an escape ("\\000").
+        if any(NUL in key or NUL in value for key, value in request.COOKIES.items()):
+            return True
+        return any(NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists())
