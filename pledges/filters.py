@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from pledges.models import Citation, Member, Membership, Pledge, PledgeType, Region, Source, Status
+from pledges.models import Citation, Meeting, Member, Membership, Pledge, PledgeType, Region, Source, Status
 from pledges.search import search_pledges
 
 PLEDGE_ORDERING = (
@@ -22,6 +22,10 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
         super().__init__(*args, **kwargs)
+
+    def get_filter_predicate(self, v):
+        # The field's values are model instances: filter by the instance, not by its slug.
+        return {self.field_name: v}
 
 
 class PledgeFilterSet(django_filters.FilterSet):
@@ -97,3 +101,33 @@ class MemberFilterSet(django_filters.FilterSet):
             )
         )
         return queryset.filter(named) if value else queryset.exclude(named)
+
+
+class SourceFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label="Kind of document")
+    q = django_filters.CharFilter(method="filter_q", max_length=200, label="Title or publisher")
+    ordering = django_filters.OrderingFilter(
+        fields=(("published_on", "published"), ("title", "title"), ("citation_count", "citations")),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Source
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value))
+
+
+class MeetingFilterSet(django_filters.FilterSet):
+    host = django_filters.ModelChoiceFilter(
+        field_name="hosts", queryset=Member.objects.all(), to_field_name="slug", label="Hosted by"
+    )
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label="Held on or after")
+    held_before = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="lte", label="Held on or before"
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []

@@ -116,7 +116,7 @@ PUBLIC_FIELDS = (
 )
 
 
-def _public_values(record) -> dict[str, str]:
+def public_values(record) -> dict[str, str]:
     """The public fields of one history record of a pledge, as text."""
     status_labels = dict(Pledge._meta.get_field("status").choices)
     quantity = (
@@ -169,12 +169,12 @@ def recent_public_changes(limit: int = 50) -> list[PublicChange]:
 
     changes = []
     for record in records:
-        new = _public_values(record)
+        new = public_values(record)
         prior = before.get(record.previous_id)
         if prior is None or not prior.is_published:
             kind, diff = "published", ()
         else:
-            old = _public_values(prior)
+            old = public_values(prior)
             diff = tuple(
                 FieldChange(name, label, old[name], new[name])
                 for name, label in PUBLIC_FIELDS

@@ -1,15 +1,146 @@
-"""Placeholder: replaced by the reuse work."""
+"""/download/: the whole published dataset as one JSON file, or as CSV files in a zip."""
 
+import csv
+import io
+import zipfile
+
+from django.conf import settings
+from django.db.models import Count
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from pledges.context_processors import SITE_NAME
+from pledges.exports import (
+    MEETINGS,
+    MEMBERS,
+    PLEDGES,
+    SOURCES,
+    Exporter,
+    json_response,
+    safe_cell,
+)
+from pledges.models import Citation, HeadlineCount, PledgeType, data_as_of
+from pledges.views.members import members_with_public_facts
+from pledges.views.pages import MeetingListView
+from pledges.views.pledges import Pledge
+from pledges.views.sources import PUBLISHED_CITATION, Source
+
+LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); quotes remain their authors'."
+
+TYPES = Exporter(
+    (
+        ("slug", lambda t: t.slug),
+        ("name", lambda t: t.name),
+        ("description", lambda t: t.description or None),
+        ("order", lambda t: t.order),
+    )
+)
+
+COUNTS = Exporter(
+    (
+        ("slug", lambda c: c.slug),
+        ("number", lambda c: c.number),
+        ("qualifier", lambda c: c.qualifier or None),
+        ("counts", lambda c: c.counts),
+        ("kind", lambda c: c.kind),
+        ("as_of", lambda c: c.as_of.isoformat() if c.as_of else None),
+        ("as_of_precision", lambda c: c.as_of_precision),
+        ("meeting", lambda c: c.meeting.slug if c.meeting else None),
+    )
+)
+
+
+def _fact(citation: Citation) -> tuple[str, str]:
+    target = citation.target
+    return target._meta.model_name, "/".join(target.natural_key())
+
+
+CITATIONS = Exporter(
+    (
+        ("id", lambda c: c.pk),
+        ("source", lambda c: c.source.slug),
+        ("quote", lambda c: c.quote),
+        ("locator", lambda c: c.locator or None),
+        ("note", lambda c: c.note or None),
+        ("fact_kind", lambda c: _fact(c)[0]),
+        ("fact", lambda c: _fact(c)[1]),
+        ("pledge_id", lambda c: c.pledge_id),
+    )
+)
+
+
+def dataset_tables() -> dict[str, tuple[Exporter, list]]:
+    """Every published table, in a fixed number of queries."""
+    citations = Citation.objects.published().select_related(
+        "source", "pledge", "membership__member", "meeting", "headline_count"
+    )
+    return {
+        "members": (MEMBERS, list(members_with_public_facts())),
+        "pledge_types": (TYPES, list(PledgeType.objects.all())),
+        "pledges": (
+            PLEDGES,
+            list(Pledge.objects.published().for_listing().order_by("pk")),
+        ),
+        "sources": (
+            SOURCES,
+            list(
+                Source.objects.defer("text").annotate(
+                    citation_count=Count("citations", filter=PUBLISHED_CITATION, distinct=True)
+                )
+            ),
+        ),
+        "citations": (CITATIONS, list(citations.order_by("pk"))),
+        "meetings": (MEETINGS, list(MeetingListView().get_queryset())),
+        "headline_counts": (
+            COUNTS,
+            list(HeadlineCount.objects.filter(is_published=True).select_related("meeting")),
+        ),
+    }
+
+
+def about_the_data(request) -> dict:
+    as_of = data_as_of()
+    return {
+        "title": SITE_NAME,
+        "url": settings.SITE_URL,
+        "as_of": as_of.isoformat() if as_of else None,
+        "licence": LICENCE,
+        "cite_as": f"{SITE_NAME}, {settings.SITE_URL}/, data as of {as_of:%d %B %Y}."
+        if as_of
+        else f"{SITE_NAME}, {settings.SITE_URL}/.",
+    }
 
 
 def download_page(request):
-    return HttpResponse("download_page")
+    return render(request, "pledges/download.html", {"about": about_the_data(request)})
 
 
 def download_json(request):
-    return HttpResponse("download_json")
+    document = {
+        **about_the_data(request),
+        **{name: [exporter.row(obj) for obj in rows] for name, (exporter, rows) in dataset_tables().items()},
+    }
+    return json_response(document, "tracker")
 
 
 def download_csv_zip(request):
-    return HttpResponse("download_csv_zip")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        about = about_the_data(request)
+        archive.writestr(
+            "README.txt",
+            f"{about['title']}\n{about['url']}/\nData as of: {about['as_of'] or 'unknown'}\n"
+            f"Licence: {about['licence']}\nCite as: {about['cite_as']}\n",
+        )
+        for name, (exporter, rows) in dataset_tables().items():
+            text = io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow(exporter.header)
+            for obj in rows:
+                writer.writerow([safe_cell(value) for value in exporter.row(obj).values()])
+            archive.writestr(f"{name}.csv", text.getvalue())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    stamp = timezone.now().date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="tracker-csv-{stamp}.zip"'
+    return response

@@ -1,17 +1,85 @@
-"""Placeholder: replaced by the public pages work."""
+"""/members/: everyone the sources name, with pledges per type; /members/<slug>/: the country page."""
 
-from django.http import HttpResponse
-from django.views import View
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView
+
+from pledges.exports import MEMBERS
+from pledges.filters import MemberFilterSet
+from pledges.matrix import build_matrix, group_by
+from pledges.models import Citation, Member, Membership, Pledge, PledgeType
+from pledges.views.base import FilteredListView
+
+PUBLISHED_MEMBERSHIPS = Prefetch(
+    "memberships",
+    queryset=Membership.objects.filter(is_published=True).prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    ),
+    to_attr="published_memberships",
+)
 
 
-class _Stub(View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponse("members")
+def members_with_public_facts():
+    """Members with at least one published pledge or membership, with their roles and pledge count."""
+    has_pledge = Exists(Pledge.objects.published().filter(member=OuterRef("pk")))
+    has_role = Exists(Membership.objects.filter(member=OuterRef("pk"), is_published=True))
+    return (
+        Member.objects.filter(has_pledge | has_role)
+        .annotate(pledge_count=Count("pledges", filter=Q(pledges__is_published=True), distinct=True))
+        .prefetch_related(PUBLISHED_MEMBERSHIPS)
+        .order_by("name", "pk")
+    )
 
 
-class MemberListView(_Stub):
-    pass
+class MemberListView(FilteredListView):
+    filterset_class = MemberFilterSet
+    template_name = "pledges/member_list.html"
+    exporter = MEMBERS
+    export_name = "members"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return members_with_public_facts()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        types = list(PledgeType.objects.all())
+        context["types"] = types
+        context["rows"] = build_matrix(context["object_list"], types)
+        context["total_members"] = members_with_public_facts().count()
+        return context
 
 
-class MemberDetailView(_Stub):
-    pass
+class MemberDetailView(DetailView):
+    """The country page: roles in the coalition, pledges by type, a timeline, every citation.
+
+    Queries: the member, its memberships with citations and sources (3), its pledges with
+    types and citations with sources (2), the pledge types, meetings it hosted.
+    """
+
+    template_name = "pledges/member_detail.html"
+    context_object_name = "member"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Member.objects.prefetch_related(PUBLISHED_MEMBERSHIPS), slug=self.kwargs["slug"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = self.object
+        pledges = list(Pledge.objects.published().filter(member=member).for_listing().by_strength())
+        by_type = group_by(pledges, lambda p: p.pledge_type)
+        types = list(PledgeType.objects.all())
+        context.update(
+            pledges=pledges,
+            groups=[(t, by_type[t]) for t in types if t in by_type],
+            missing_types=[t for t in types if t not in by_type],
+            timeline=sorted(
+                (p for p in pledges), key=lambda p: (p.announced_on is None, p.announced_on), reverse=False
+            ),
+            meetings=list(member.hosted_meetings.filter(is_published=True)),
+            matrix_row=build_matrix([member], types)[0] if pledges else None,
+            cite_title=member.name,
+        )
+        return context

@@ -1,13 +1,45 @@
-"""Placeholder: replaced by the public pages work."""
+"""/: the headline counts, the members × types matrix, the map and the latest pledges."""
 
-from django.http import HttpResponse
-from django.views import View
+from django.db.models import Count, F, Prefetch
+from django.views.generic import TemplateView
+
+from pledges.maps import MapEntry, europe_map
+from pledges.matrix import build_matrix, strongest_by_member
+from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source
+from pledges.views.members import members_with_public_facts
+
+KIND_ORDER = {Member.Kind.COUNTRY: 0, Member.Kind.ORGANISATION: 1, Member.Kind.GROUP: 2}
 
 
-class _Stub(View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponse("overview")
+class OverviewView(TemplateView):
+    template_name = "pledges/overview.html"
 
-
-class OverviewView(_Stub):
-    pass
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = HeadlineCount.objects.filter(is_published=True).prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        )
+        members = sorted(members_with_public_facts(), key=lambda m: (KIND_ORDER.get(m.kind, 9), m.name))
+        types = list(PledgeType.objects.all())
+        strongest = strongest_by_member()
+        drawn = europe_map(
+            MapEntry(m.country.code, m.name, strongest.get(m.pk), m.get_absolute_url())
+            for m in members
+            if m.country
+        )
+        published = Pledge.objects.published()
+        context.update(
+            headline_counts=list(counts),
+            named_members=sum(1 for m in members if m.is_named),
+            pledge_total=published.count(),
+            source_total=Source.objects.filter(citations__in=Citation.objects.published()).distinct().count(),
+            rows=build_matrix(members, types),
+            types=types,
+            map=drawn,
+            recent=list(
+                published.select_related("member", "pledge_type")
+                .annotate(n_citations=Count("citations"))
+                .order_by(F("announced_on").desc(nulls_last=True), "-pk")[:8]
+            ),
+        )
+        return context

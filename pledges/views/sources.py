@@ -1,17 +1,97 @@
-"""Placeholder: replaced by the public pages work."""
+"""/sources/: the documents facts are drawn from; /sources/<slug>/: one with its text and quotes marked."""
 
-from django.http import HttpResponse
-from django.views import View
+import re
+
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView
+
+from pledges.exports import SOURCES
+from pledges.filters import SourceFilterSet
+from pledges.models import Citation, Source
+from pledges.views.base import FilteredListView
+
+PUBLISHED_CITATION = (
+    Q(citations__pledge__is_published=True)
+    | Q(citations__membership__is_published=True)
+    | Q(citations__meeting__is_published=True)
+    | Q(citations__headline_count__is_published=True)
+)
 
 
-class _Stub(View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponse("sources")
+class SourceListView(FilteredListView):
+    filterset_class = SourceFilterSet
+    template_name = "pledges/source_list.html"
+    exporter = SOURCES
+    export_name = "sources"
+
+    def get_queryset(self):
+        return (
+            Source.objects.defer("text")
+            .annotate(citation_count=Count("citations", filter=PUBLISHED_CITATION, distinct=True))
+            .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+        )
 
 
-class SourceListView(_Stub):
-    pass
+class SourceDetailView(DetailView):
+    """A source's details and archived text, each quote cited from it marked and anchored.
+
+    Queries: the source, and its published citations with the facts they support (one join).
+    """
+
+    template_name = "pledges/source_detail.html"
+    context_object_name = "source"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Source, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        citations = list(
+            Citation.objects.published()
+            .filter(source=self.object)
+            .select_related(
+                "pledge__member",
+                "pledge__pledge_type",
+                "membership__member",
+                "meeting",
+                "headline_count",
+            )
+        )
+        segments, unplaced = mark_quotes(self.object.text, citations)
+        context.update(
+            citations=citations, segments=segments, unplaced=unplaced, cite_title=self.object.title
+        )
+        return context
 
 
-class SourceDetailView(_Stub):
-    pass
+def quote_pattern(quote: str) -> re.Pattern:
+    """The quote's words in order, whatever white space the archived text puts between them."""
+    return re.compile(r"\s+".join(re.escape(word) for word in quote.split()))
+
+
+def mark_quotes(text: str, citations: list[Citation]) -> tuple[list[tuple[str, Citation | None]], list]:
+    """The text cut into (piece, citation) segments, a citation where a quote stands, else None.
+
+    Each quote is marked at its first place that does not overlap a quote already marked; a quote
+    that cannot be placed (overlapping another, or a source without text) comes back in `unplaced`
+    and is listed below the text instead.
+    """
+    spans, unplaced = [], []
+    for citation in sorted(citations, key=lambda c: -len(c.quote)):
+        for match in quote_pattern(citation.quote).finditer(text):
+            if all(match.end() <= start or match.start() >= end for start, end, _ in spans):
+                spans.append((match.start(), match.end(), citation))
+                break
+        else:
+            unplaced.append(citation)
+    spans.sort(key=lambda span: span[0])
+    segments, position = [], 0
+    for start, end, citation in spans:
+        if start > position:
+            segments.append((text[position:start], None))
+        segments.append((text[start:end], citation))
+        position = end
+    if position < len(text):
+        segments.append((text[position:], None))
+    return segments, sorted(unplaced, key=lambda c: c.pk)

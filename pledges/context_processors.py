@@ -1,0 +1,26 @@
+"""Context every page's frame needs: the site's name and address and the data's date."""
+
+from functools import cached_property
+
+from django.conf import settings
+
+from pledges.models import data_as_of
+
+SITE_NAME = "Ukraine security guarantees tracker"
+
+
+class Site:
+    name = SITE_NAME
+
+    @property
+    def url(self) -> str:
+        return settings.SITE_URL
+
+    @cached_property
+    def as_of(self):
+        """When the published data last changed; queries once, and only when a template reads it."""
+        return data_as_of()
+
+
+def site(request) -> dict:
+    return {"site": Site()}

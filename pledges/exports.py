@@ -1,0 +1,162 @@
+"""Rows for CSV and JSON exports: one definition per kind of object, shared by the list pages and /download/.
+
+Each exporter names its columns once; the CSV header and the JSON keys are those names, so both formats
+carry the same data. Unknown values stay empty in CSV and null in JSON, never guessed.
+"""
+
+import csv
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, StreamingHttpResponse
+
+from pledges.models import Citation, Meeting, Member, Pledge, Source
+
+# A cell starting with one of these would run as a formula when the CSV is opened in a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A CSV cell: empty for unknown values, and text that cannot be read as a spreadsheet formula."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES) and not isinstance(value, int | Decimal):
+        return "'" + text
+    return text
+
+
+def citations_text(citations: Iterable[Citation]) -> str:
+    return " | ".join(f"{c.source.slug}: “{c.quote}”" for c in citations)
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """The columns of one kind of row: (name, function of the object)."""
+
+    columns: tuple[tuple[str, Callable], ...]
+
+    @property
+    def header(self) -> list[str]:
+        return [name for name, _ in self.columns]
+
+    def row(self, obj) -> dict:
+        return {name: get(obj) for name, get in self.columns}
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+PLEDGES = Exporter(
+    (
+        ("id", lambda p: p.pk),
+        ("ref", lambda p: p.ref),
+        ("member", lambda p: p.member.slug),
+        ("member_name", lambda p: p.member.name),
+        ("member_kind", lambda p: p.member.kind),
+        ("country_code", lambda p: p.member.country.code or None),
+        ("type", lambda p: p.pledge_type.slug),
+        ("status", lambda p: p.status),
+        ("summary", lambda p: p.summary),
+        ("conditions", lambda p: p.conditions or None),
+        ("announced_on", lambda p: _date(p.announced_on)),
+        ("announced_precision", lambda p: p.announced_precision),
+        ("quantity", lambda p: _decimal(p.quantity)),
+        ("quantity_unit", lambda p: p.quantity_unit or None),
+        ("amount", lambda p: _decimal(p.amount)),
+        ("currency", lambda p: p.currency or None),
+        ("note", lambda p: p.note or None),
+        ("updated_at", lambda p: p.updated_at.isoformat()),
+        ("sources", lambda p: " ".join(sorted({c.source.slug for c in p.citations.all()}))),
+        ("citations", lambda p: citations_text(p.citations.all())),
+    )
+)
+
+MEMBERS = Exporter(
+    (
+        ("slug", lambda m: m.slug),
+        ("name", lambda m: m.name),
+        ("kind", lambda m: m.kind),
+        ("country_code", lambda m: m.country.code or None),
+        ("region", lambda m: m.region or None),
+        ("roles", lambda m: " ".join(r.role for r in m.published_memberships)),
+        ("pledges", lambda m: m.pledge_count),
+    )
+)
+
+SOURCES = Exporter(
+    (
+        ("slug", lambda s: s.slug),
+        ("title", lambda s: s.title),
+        ("publisher", lambda s: s.publisher or None),
+        ("kind", lambda s: s.kind),
+        ("url", lambda s: s.url or None),
+        ("published_on", lambda s: _date(s.published_on)),
+        ("accessed_on", lambda s: _date(s.accessed_on)),
+        ("citations", lambda s: s.citation_count),
+    )
+)
+
+MEETINGS = Exporter(
+    (
+        ("slug", lambda m: m.slug),
+        ("title", lambda m: m.title),
+        ("held_on", lambda m: _date(m.held_on)),
+        ("held_precision", lambda m: m.held_precision),
+        ("place", lambda m: m.place or None),
+        ("format", lambda m: m.format),
+        ("hosts", lambda m: " ".join(h.slug for h in m.hosts.all())),
+        ("agreed", lambda m: m.agreed or None),
+    )
+)
+
+EXPORTERS = {Pledge: PLEDGES, Member: MEMBERS, Source: SOURCES, Meeting: MEETINGS}
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def write_csv(exporter: Exporter, objects: Iterable, stream) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(exporter.header)
+    for obj in objects:
+        writer.writerow([safe_cell(value) for value in exporter.row(obj).values()])
+
+
+def csv_response(exporter: Exporter, objects: Iterable, filename: str) -> StreamingHttpResponse:
+    """All rows as CSV, streamed so a large export does not sit in memory."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(exporter.header)
+        for obj in objects:
+            yield writer.writerow([safe_cell(value) for value in exporter.row(obj).values()])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def json_document(exporter: Exporter, objects: Iterable, **meta) -> dict:
+    rows = [exporter.row(obj) for obj in objects]
+    return {**meta, "count": len(rows), "columns": exporter.header, "results": rows}
+
+
+def json_response(document: dict, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+        content_type="application/json",
+    )
+    if filename:
+        response["Content-Disposition"] = f'inline; filename="{filename}.json"'
+    return response

@@ -1,0 +1,33 @@
+"""Small template helpers: status badges shown by icon and text as well as colour."""
+
+from django import template
+from django.utils.html import format_html
+
+from pledges.models import STATUS_DESCRIPTIONS, STATUS_ICONS, Status
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_badge(status, count: int = 0):
+    """A status as icon + words + colour class; empty-handed cells say "none recorded" in words."""
+    if not status:
+        return format_html(
+            '<span class="status status-none"><span class="visually-hidden">{}</span></span>', "None recorded"
+        )
+    status = Status(status)
+    number = format_html(' <span class="status-count">×{}</span>', count) if count > 1 else ""
+    return format_html(
+        '<span class="status status-{}" title="{}"><span class="status-icon" aria-hidden="true">{}</span> '
+        '<span class="status-label">{}</span>{}</span>',
+        status.value,
+        STATUS_DESCRIPTIONS[status],
+        STATUS_ICONS[status],
+        status.label,
+        number,
+    )
+
+
+@register.filter
+def status_label(status) -> str:
+    return Status(status).label if status else ""

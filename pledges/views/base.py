@@ -1,0 +1,98 @@
+"""What the list pages share: a FilterSet selects the rows, `?format=csv|json` exports all of them,
+and bad input is answered with a 400 page that shows the form and its message."""
+
+from django.core.paginator import InvalidPage
+from django.db.models import Count, QuerySet
+from django.shortcuts import render
+from django_filters.views import FilterView
+
+from pledges.exports import Exporter, csv_response, json_document, json_response
+
+FORMATS = ("html", "csv", "json")
+
+
+class FilteredListView(FilterView):
+    """A list page whose rows a FilterSet selects; the same filters drive its CSV and JSON exports.
+
+    Subclasses set `filterset_class`, `template_name`, `exporter` and `export_name`; the template gets
+    `filterset`, `page_obj`, `object_list`, `errors` (parameter → messages, empty when the input is
+    good) and `export_links`.
+    """
+
+    paginate_by = 50
+    exporter: Exporter
+    export_name: str
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        errors = {} if self.filterset.is_valid() else dict(self.filterset.errors)
+        output = request.GET.get("format", "html")
+        if output not in FORMATS:
+            errors["format"] = [f"Choose one of {', '.join(FORMATS)}."]
+        if errors:
+            return self.bad_request(errors)
+        self.object_list = self.filterset.qs
+        if output == "csv":
+            return csv_response(self.exporter, self.export_rows(self.object_list), self.export_name)
+        if output == "json":
+            rows = self.export_rows(self.object_list)
+            document = json_document(self.exporter, rows, filters=self.active_filters())
+            return json_response(document, self.export_name)
+        try:
+            context = self.get_context_data(filterset=self.filterset, object_list=self.object_list)
+        except InvalidPage as error:
+            return self.bad_request({"page": [str(error)]})
+        return self.render_to_response(context)
+
+    def paginate_queryset(self, queryset, page_size):
+        """Like Django's, but a page that is not a number or is out of range is bad input (400), not 404."""
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        number = self.request.GET.get("page") or 1
+        page = paginator.page(number)  # raises InvalidPage with a readable message
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def bad_request(self, errors: dict):
+        self.object_list = self.filterset.queryset.none()
+        context = {
+            "filterset": self.filterset,
+            "errors": errors,
+            "object_list": [],
+            "page_obj": None,
+            "is_paginated": False,
+        }
+        context.update(self.extra_bad_request_context())
+        return render(self.request, self.template_name, context, status=400)
+
+    def extra_bad_request_context(self) -> dict:
+        return {}
+
+    def export_rows(self, queryset: QuerySet):
+        return queryset
+
+    def active_filters(self) -> dict:
+        """The filters as given, for the JSON export's header: parameter → list of values."""
+        return {
+            key: values
+            for key, values in self.request.GET.lists()
+            if key in self.filterset.filters and any(values)
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["errors"] = {}
+        return context
+
+
+def facet_counts(filterset_class, data, queryset: QuerySet, parameter: str, field: str) -> dict:
+    """How many rows each value of `field` would match with every filter applied except `parameter`.
+
+    One query. The counts next to a filter's options say what choosing each option would give.
+    """
+    others = data.copy()
+    others.pop(parameter, None)
+    others.pop("ordering", None)
+    filterset = filterset_class(others, queryset=queryset)
+    if not filterset.is_valid():
+        return {}
+    rows = filterset.qs.order_by().values_list(field).annotate(n=Count("pk", distinct=True))
+    return dict(rows)
