@@ -1,20 +1,104 @@
-"""Placeholder: replaced by the reuse work."""
+"""Atom feeds of new and changed pledges: all of them, one member's, one pledge type's.
 
-from django.http import HttpResponse
+Each feed holds the 50 most recently updated published pledges, newest first, in two queries at most
+(the member or type named in the address, then the pledges with their member and type).
+"""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html_join
+
+from pledges.context_processors import SITE_NAME
+from pledges.models import Member, Pledge, PledgeType
+
+FEED_LENGTH = 50
 
 
-class _Feed:
-    def __call__(self, request, slug=None):
-        return HttpResponse("feed")
+class PledgeFeed(Feed):
+    """/feeds/pledges.atom: every published pledge, the latest published or changed first."""
+
+    feed_type = Atom1Feed
+    title = f"New and changed pledges · {SITE_NAME}"
+    subtitle = "Pledges to Ukraine’s security, each with a verbatim quote from its source."
+
+    def link(self, obj=None) -> str:
+        return reverse("pledges:pledge_list")
+
+    def pledges(self, obj=None):
+        return Pledge.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.pledges(obj)
+            .select_related("member", "pledge_type")
+            .order_by("-updated_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item: Pledge) -> str:
+        return f"{item.member.name}: {item.pledge_type.name} — {item.get_status_display().lower()}"
+
+    def item_description(self, item: Pledge) -> str:
+        """HTML in the feed: every value is escaped, so a summary's markup shows as text."""
+        parts = [
+            ("", item.summary),
+            ("Conditions: ", item.conditions),
+            ("Quantity: ", item.quantity_display),
+            ("Amount: ", item.amount_display),
+            ("Announced: ", item.announced_display),
+        ]
+        return format_html_join("", "<p>{}{}</p>", ((label, value) for label, value in parts if value))
+
+    def item_link(self, item: Pledge) -> str:
+        return item.get_absolute_url()
+
+    def item_updateddate(self, item: Pledge):
+        return item.updated_at
+
+    def item_pubdate(self, item: Pledge):
+        return item.created_at
+
+    def item_author_name(self, item: Pledge) -> str:
+        return SITE_NAME
+
+    def item_categories(self, item: Pledge) -> list[str]:
+        return [item.pledge_type.name, item.get_status_display()]
 
 
-class PledgeFeed(_Feed):
-    pass
+class MemberPledgeFeed(PledgeFeed):
+    """/feeds/members/<slug>.atom: one member's published pledges."""
+
+    def get_object(self, request, slug: str) -> Member:
+        return get_object_or_404(Member, slug=slug)
+
+    def title(self, obj: Member) -> str:
+        return f"{obj.name}: new and changed pledges · {SITE_NAME}"
+
+    def subtitle(self, obj: Member) -> str:
+        return f"Pledges by {obj.name} to Ukraine’s security."
+
+    def link(self, obj: Member) -> str:
+        return obj.get_absolute_url()
+
+    def pledges(self, obj: Member):
+        return Pledge.objects.published().filter(member=obj)
 
 
-class MemberPledgeFeed(_Feed):
-    pass
+class TypePledgeFeed(PledgeFeed):
+    """/feeds/types/<slug>.atom: published pledges of one pledge type."""
 
+    def get_object(self, request, slug: str) -> PledgeType:
+        return get_object_or_404(PledgeType, slug=slug)
 
-class TypePledgeFeed(_Feed):
-    pass
+    def title(self, obj: PledgeType) -> str:
+        return f"{obj.name}: new and changed pledges · {SITE_NAME}"
+
+    def subtitle(self, obj: PledgeType) -> str:
+        return f"Pledges of this type to Ukraine’s security: {obj.name}."
+
+    def link(self, obj: PledgeType) -> str:
+        return obj.get_absolute_url()
+
+    def pledges(self, obj: PledgeType):
+        return Pledge.objects.published().filter(pledge_type=obj)

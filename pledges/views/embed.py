@@ -1,15 +1,278 @@
-"""Placeholder: replaced by the reuse work."""
+"""Reuse on other sites: the embeddable country page, its SVG card and the oEmbed endpoint.
 
-from django.http import HttpResponse
+The embed page is the only page another site may frame. It sets no cookie and reads no session, so a
+visit from someone else's page leaves no trace and needs no consent banner there.
+"""
+
+from collections import Counter
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import Resolver404, resolve, reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_safe
+
+from pledges.context_processors import SITE_NAME
+from pledges.matrix import group_by
+from pledges.models import STATUS_ICONS, STATUS_RANK, Citation, Member, Pledge, PledgeType, Status, data_as_of
+
+THEMES = ("light", "dark")
+# The iframe's size when the host page has not resized it yet (embed-host.js does, to fit).
+EMBED_WIDTH = 600
+EMBED_HEIGHT = 480
+
+# The site's policy with one change: any page may frame this one. Scripts and styles stay 'self'.
+EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"], "form-action": ["'none'"]}
 
 
-def member_embed(request, slug=None):
-    return HttpResponse("member_embed")
+class SlugListField(forms.Field):
+    """Slugs given comma-separated, repeated, or both: `?types=a,b&types=c`."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value or ""]
+        return list(
+            dict.fromkeys(slug.strip() for item in values for slug in item.split(",") if slug.strip())
+        )
 
 
-def member_card(request, slug=None):
-    return HttpResponse("member_card")
+class EmbedOptionsForm(forms.Form):
+    """The embed page's query string: `types=troops,air-policing` (or repeated) and `theme=light|dark`."""
+
+    types = SlugListField(required=False)
+    theme = forms.ChoiceField(
+        required=False,
+        choices=[(theme, theme) for theme in THEMES],
+        error_messages={"invalid_choice": "Choose theme=light or theme=dark, not “%(value)s”."},
+    )
+
+    def clean_types(self) -> list[PledgeType]:
+        """The pledge types named; one query when any are named, none otherwise."""
+        slugs = self.cleaned_data["types"]
+        if not slugs:
+            return []
+        found = list(PledgeType.objects.filter(slug__in=slugs))
+        unknown = [slug for slug in slugs if slug not in {t.slug for t in found}]
+        if unknown:
+            known = PledgeType.objects.values_list("slug", flat=True)
+            raise forms.ValidationError(
+                "Unknown pledge type: %(slugs)s. Choose from: %(known)s.",
+                code="unknown_type",
+                params={"slugs": ", ".join(unknown), "known": ", ".join(known)},
+            )
+        return found
 
 
-def oembed(request, slug=None):
-    return HttpResponse("oembed")
+def absolute(request: HttpRequest | None, path: str) -> str:
+    """An absolute address on this site: from the request when there is one, else from SITE_URL."""
+    if path.startswith(("http://", "https://")):
+        return path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL + path
+
+
+def embed_snippet_context(request: HttpRequest | None, member: Member, width="100%", height=EMBED_HEIGHT):
+    """What templates/pledges/includes/_embed_snippet.html needs to write the iframe code."""
+    return {
+        "embed_url": absolute(request, reverse("pledges:member_embed", args=[member.slug])),
+        "host_script_url": absolute(request, static("js/embed-host.js")),
+        "member": member,
+        "site_name": SITE_NAME,
+        "embed_width": width,
+        "embed_height": height,
+    }
+
+
+def embed_snippet(request: HttpRequest | None, member: Member, **size) -> str:
+    """The HTML a site pastes to show a member's pledges: an iframe and the script that resizes it."""
+    return render_to_string(
+        "pledges/includes/_embed_snippet.html", embed_snippet_context(request, member, **size)
+    ).strip()
+
+
+def published_sources(pledges: list[Pledge]) -> list:
+    """The distinct sources cited by these pledges (already prefetched), in order of first citation."""
+    sources = {}
+    for pledge in pledges:
+        for citation in pledge.citations.all():
+            sources.setdefault(citation.source_id, citation.source)
+    return list(sources.values())
+
+
+@require_safe
+@xframe_options_exempt
+@csp_override(EMBED_CSP)
+def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """A member's published pledges grouped by type, small enough for an iframe on another site.
+
+    Queries: the member, the pledge types named in `types=` (only when given), the pledges with
+    member and type, their citations with sources, and the data's date: four or five.
+    """
+    member = get_object_or_404(Member, slug=slug)
+    options = EmbedOptionsForm(request.GET)
+    context = {
+        "member": member,
+        "theme": "light",
+        "site_name": SITE_NAME,
+        "site_base": absolute(request, "/").rstrip("/"),
+        "member_url": absolute(request, member.get_absolute_url()),
+    }
+    if not options.is_valid():
+        context["errors"] = [message for messages in options.errors.values() for message in messages]
+        return render(request, "pledges/embed.html", context, status=400)
+    types = options.cleaned_data["types"]
+    theme = options.cleaned_data["theme"] or "light"
+    pledges = Pledge.objects.published().filter(member=member)
+    if types:
+        pledges = pledges.filter(pledge_type__in=types)
+    pledges = list(
+        pledges.select_related("pledge_type").prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        )
+    )
+    # Types in the site's order, each with its pledges strongest first.
+    pledges.sort(key=lambda p: (p.pledge_type.order, p.pledge_type.name, -STATUS_RANK[p.status]))
+    groups = list(group_by(pledges, lambda p: p.pledge_type).items())
+    context.update(
+        theme=theme,
+        groups=groups,
+        pledges=pledges,
+        selected_types=types,
+        sources=published_sources(pledges),
+        as_of=data_as_of(),
+    )
+    return render(request, "pledges/embed.html", context)
+
+
+# --- The SVG card -------------------------------------------------------------------------------------
+
+CARD_WIDTH = 640
+CARD_ROW_HEIGHT = 48
+CARD_TOP = 96
+CARD_NAME_LENGTH = 60
+
+
+def shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+@require_safe
+def member_card(request: HttpRequest, slug: str) -> HttpResponse:
+    """A printable SVG image of a member's commitments: per type, how many pledges of each status.
+
+    Queries: the member, the counts per type and status, the data's date.
+    """
+    member = get_object_or_404(Member, slug=slug)
+    counts = (
+        Pledge.objects.published()
+        .filter(member=member)
+        .values("pledge_type_id", "pledge_type__name", "pledge_type__order", "status")
+        .annotate(n=Count("pk"))
+        .order_by("pledge_type__order", "pledge_type__name", "pledge_type_id")
+    )
+    by_type: dict[tuple[int, str], Counter] = {}
+    for row in counts:
+        key = (row["pledge_type_id"], row["pledge_type__name"])
+        by_type.setdefault(key, Counter())[row["status"]] += row["n"]
+    rows = []
+    for index, ((_, name), statuses) in enumerate(by_type.items()):
+        parts = [
+            f"{STATUS_ICONS[status]} {Status(status).label.lower()}"
+            + (f" ×{statuses[status]}" if statuses[status] > 1 else "")
+            for status in sorted(statuses, key=lambda s: -STATUS_RANK[s])
+        ]
+        rows.append(
+            {
+                "name": shorten(name, CARD_NAME_LENGTH),
+                "statuses": ", ".join(parts),
+                "y": CARD_TOP + CARD_ROW_HEIGHT * index,
+            }
+        )
+    rows_end = CARD_TOP + CARD_ROW_HEIGHT * max(len(rows), 1)
+    context = {
+        "member": member,
+        "rows": rows,
+        "width": CARD_WIDTH,
+        "height": rows_end + 40,
+        "footer_y": rows_end + 14,
+        "as_of": data_as_of(),
+        "site_url": settings.SITE_URL,
+        "site_name": SITE_NAME,
+    }
+    response = render(request, "pledges/card.svg", context, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{member.slug}-pledges.svg"'
+    return response
+
+
+# --- oEmbed (https://oembed.com/) ---------------------------------------------------------------------
+
+
+def oembed_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message, "status": status}, status=status)
+
+
+def positive_int(value: str | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError(f"{name} must be a positive whole number of pixels, not “{value}”.")
+    return int(value)
+
+
+def member_from_url(request: HttpRequest, url: str) -> Member:
+    """The member whose country page `url` is; Http404 for another site or another page."""
+    parts = urlsplit(url)
+    own_hosts = {urlsplit(settings.SITE_URL).netloc.lower(), request.get_host().lower()}
+    if parts.scheme not in ("http", "https") or parts.netloc.lower() not in own_hosts:
+        raise Http404("This address is not on this site.")
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        raise Http404("This address is not a member page.") from None
+    if match.view_name != "pledges:member_detail":
+        raise Http404("This address is not a member page.")
+    return get_object_or_404(Member, slug=match.kwargs["slug"])
+
+
+@require_safe
+def oembed(request: HttpRequest) -> JsonResponse:
+    """oEmbed for member pages: `?url=<member page>&format=json`, with optional maxwidth/maxheight."""
+    url = request.GET.get("url", "").strip()
+    if not url:
+        return oembed_error("The url parameter is required: the address of a member page.", 400)
+    output = request.GET.get("format", "json")
+    if output != "json":
+        return oembed_error("Only format=json is available.", 501)
+    try:
+        maxwidth = positive_int(request.GET.get("maxwidth"), "maxwidth")
+        maxheight = positive_int(request.GET.get("maxheight"), "maxheight")
+    except ValueError as error:
+        return oembed_error(str(error), 400)
+    try:
+        member = member_from_url(request, url)
+    except Http404 as error:
+        return oembed_error(str(error) or "No member page at this address.", 404)
+    width = min(EMBED_WIDTH, maxwidth) if maxwidth else EMBED_WIDTH
+    height = min(EMBED_HEIGHT, maxheight) if maxheight else EMBED_HEIGHT
+    return JsonResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": SITE_NAME,
+            "provider_url": absolute(request, reverse("pledges:overview")),
+            "title": f"{member.name}: pledges to Ukraine’s security",
+            "html": embed_snippet(request, member, width=width, height=height),
+            "width": width,
+            "height": height,
+            "cache_age": 3600,
+        }
+    )

@@ -35,10 +35,9 @@ class PledgeListView(FilteredListView):
         Queries: one per facet (type, status, member, region), plus the types and members lists.
         """
         data = self.request.GET
-        base = Pledge.objects.published()
 
         def counts(parameter, field):
-            return facet_counts(PledgeFilterSet, data, base, parameter, field) if with_counts else {}
+            return facet_counts(self.filterset, parameter, field) if with_counts else {}
 
         type_counts = counts("type", "pledge_type__slug")
         status_counts = counts("status", "status")

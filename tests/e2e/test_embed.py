@@ -1,0 +1,127 @@
+"""Someone pastes the embed code into a page on another site: the iframe shows the member's pledges
+and grows to fit them, and only the tracker can resize it. The country page's copy button copies the
+embed code."""
+
+import json
+import re
+import threading
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import make_member, make_pledge, make_type
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tracker(live_server, settings) -> str:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return live_server.url
+
+
+class HostSite:
+    """Another site on its own origin, serving one page that holds the pasted code."""
+
+    def __init__(self) -> None:
+        self.body = b""
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the http.server API)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(site.body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def serve(self, snippet: str) -> None:
+        self.body = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>A blog</title></head>"
+            f"<body><h1>Our blog post</h1>{snippet}<p>After the embed.</p></body></html>"
+        ).encode()
+
+
+@pytest.fixture
+def host_site() -> Iterator[HostSite]:
+    site = HostSite()
+    site.thread.start()
+    yield site
+    site.server.shutdown()
+    site.server.server_close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 900, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_the_pasted_embed_shows_the_pledges_and_grows_to_fit_them(tracker, host_site, page):
+    member = make_member(name="France", slug="france")
+    troops = make_type(name="Troops")
+    for n in range(14):
+        make_pledge(member=member, pledge_type=troops, summary=f"Pledge number {n} of many.")
+    # The code comes from the tracker's oEmbed answer, as a blogging platform would fetch it.
+    with urllib.request.urlopen(f"{tracker}/oembed/?url={tracker}/members/france/") as answer:
+        snippet = json.load(answer)["html"]
+    assert host_site.url.split(":")[2] != tracker.split(":")[2]  # two origins
+    host_site.serve(snippet)
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    page.goto(host_site.url)
+    frame = page.frame_locator("iframe[data-tracker-embed]")
+    expect(frame.get_by_text("Pledge number 13 of many.")).to_be_visible()
+    iframe = page.locator("iframe[data-tracker-embed]")
+    expect(iframe).not_to_have_attribute("height", "480")
+    height = int(iframe.get_attribute("height"))
+    content_height = frame.locator("#embed").evaluate("el => Math.ceil(el.getBoundingClientRect().height)")
+    assert height == content_height > 480
+    assert errors == []
+
+    # A message from anyone but the tracker is ignored.
+    page.evaluate("window.postMessage({type: 'tracker:embed-height', height: 90}, '*')")
+    page.wait_for_timeout(200)
+    assert int(iframe.get_attribute("height")) == height
+
+
+def test_the_copy_button_copies_the_embed_code(tracker, browser):
+    make_pledge(member=make_member(name="Italy", slug="italy"))
+    context = browser.new_context(base_url=tracker, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto("/members/italy/")
+    page.get_by_text("Embed this").click()
+    code = page.get_by_label("Embed code").input_value()
+    assert re.match(rf'<iframe src="{re.escape(tracker)}/members/italy/embed/"', code)
+    page.get_by_role("button", name="Copy embed code").click()
+    expect(page.locator(".embed-panel .copy-status")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == code
+    context.close()
