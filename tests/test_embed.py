@@ -115,10 +115,11 @@ def test_embed_footer_links_back_to_the_member_page_and_the_sources_in_a_new_tab
     links = links_of(content)
     hrefs = [link["href"] for link in links]
     assert "http://testserver/members/france/" in hrefs
-    assert "https://example.org/elysee" in hrefs
-    # A source without an address of its own is linked to its page on the tracker.
+    # Every source is linked to its page on the tracker, where the quotes stand in the archived
+    # text, whether or not the document has an address of its own.
     unaddressed = Pledge.objects.get(summary__startswith="Open to").citations.get().source
     assert f"http://testserver/sources/{unaddressed.slug}/" in hrefs
+    assert "https://example.org/elysee" not in hrefs
     assert links and all(link.get("target") == "_blank" and link.get("rel") == "noopener" for link in links)
 
 

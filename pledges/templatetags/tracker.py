@@ -31,3 +31,9 @@ def status_badge(status, count: int = 0):
 @register.filter
 def status_label(status) -> str:
     return Status(status).label if status else ""
+
+
+@register.filter
+def web_address(url: str) -> str:
+    """The address if it is an http(s) one, else empty: a stored `javascript:` URL never becomes a link."""
+    return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else ""
