@@ -443,3 +443,16 @@ def test_every_page_answers_in_the_same_number_of_queries_with_few_or_many_rows(
         counts.append(len(queries))
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries with 5 rows, {counts[1]} with 120"
     assert counts[1] <= 20
+
+
+def test_an_unknown_api_path_answers_json(client, db):
+    response = client.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {"error": "There is no API endpoint at /api/v1/nothing-here/."}
+
+
+def test_the_api_page_documents_every_endpoint_with_examples(client, db):
+    text = text_of(client.get("/api/"))
+    endpoints = ("pledges/", "members/", "pledge-types/", "sources/", "citations/", "meetings/", "counts/")
+    assert all(endpoint in text for endpoint in endpoints)
+    assert "curl '" in text and "urllib.request" in text

@@ -1,7 +1,7 @@
 """Error pages in the site's design, and the health check."""
 
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
@@ -10,6 +10,8 @@ def bad_request(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/v1/"):
+        return JsonResponse({"error": f"There is no API endpoint at {request.path}."}, status=404)
     return render(request, "404.html", status=404)
 
 

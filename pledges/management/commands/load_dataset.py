@@ -1,6 +1,6 @@
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.core.cache import cache
 from django.db import transaction
 
 from pledges.dataset import fixture_path
