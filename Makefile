@@ -42,13 +42,25 @@ run: $(VENV)/.installed
 	@echo "Serving on http://$(HOST):$(PORT)/  (the admin: make an account with 'DJANGO_DEBUG=true $(PY) manage.py createsuperuser')"
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The whole suite: SQLite always, PostgreSQL too when DATABASE_URL points at it. Browser tests included.
+# The whole suite: SQLite always, with the browser tests; PostgreSQL too when DATABASE_URL points at one.
+# The PostgreSQL run goes on alongside (its output follows the SQLite run's); either failing fails.
 test: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
-	DATABASE_URL= $(PY) -m pytest
-	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $${DATABASE_URL%%\?*}"; $(PY) -m pytest -m "not browser"; fi
+	@mkdir -p test-artifacts; pg=; \
+	if [ -n "$$DATABASE_URL" ]; then \
+	  echo "== PostgreSQL (without browser tests) runs alongside: test-artifacts/postgresql.log"; \
+	  $(PY) -m pytest -m "not browser" -p no:cacheprovider > test-artifacts/postgresql.log 2>&1 & pg=$$!; \
+	fi; \
+	echo "== SQLite, browser tests included"; \
+	DATABASE_URL= $(PY) -m pytest -p no:cacheprovider; sqlite=$$?; \
+	status=$$sqlite; \
+	if [ -n "$$pg" ]; then \
+	  wait $$pg; pgstatus=$$?; echo "== PostgreSQL: $${DATABASE_URL%%\?*}"; cat test-artifacts/postgresql.log; \
+	  [ $$pgstatus -eq 0 ] || status=$$pgstatus; \
+	fi; \
+	exit $$status
 
 test-fast: $(VENV)/.installed-test
 	DATABASE_URL= $(PY) -m pytest -m "not browser" -x -q

@@ -131,9 +131,10 @@ TEMPLATES = [
 ]
 
 # Database: the embedded SQLite file unless DATABASE_URL says otherwise.
+# An empty DATABASE_URL means unset, so `DATABASE_URL= make …` picks SQLite.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_health_checks=True,
     )
 }
