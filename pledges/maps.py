@@ -38,11 +38,9 @@ CODES_WITHOUT_NUMERIC = {"Kosovo": "XK"}
 STATUS_WORDS = {status.value: status.label.lower() for status in Status}
 NO_PLEDGE = "none"
 
-# Inside role="img" the links are not announced, so they stay out of the tab order: the page lists every
-# member as ordinary links; the map is the picture of that list, with links as a shortcut for the mouse.
-MEMBER_TEMPLATE = (
-    '<a href="{}" tabindex="-1"><title>{}: {}</title><path class="map-land map-status-{}" d="{}"/></a>'
-)
+# The map is a group of named links (each country's <title> names it and its status), reachable by
+# keyboard and announced by screen readers; the land of other countries is decoration.
+MEMBER_TEMPLATE = '<a href="{}"><title>{}: {}</title><path class="map-land map-status-{}" d="{}"/></a>'
 
 
 @dataclass(frozen=True)
@@ -323,10 +321,10 @@ def europe_map(entries: Iterable[MapEntry]) -> MapResult:
     view_box = f"0 0 {_number(round(WIDTH * 10))} {_number(round(height * 10))}"
     drawn = [by_key[shape.key] for shape in shapes if shape.key in by_key]
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="europe-map" viewBox="{view_box}" role="img"'
-        ' fill-rule="evenodd">'
-        "<title>Map of Europe: coalition members by pledge status</title>"
-        f"<desc>{escape(_description(drawn, len(not_drawn)))}</desc>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="europe-map" viewBox="{view_box}" role="group"'
+        ' aria-labelledby="map-title map-desc" fill-rule="evenodd">'
+        '<title id="map-title">Map of Europe: coalition members by pledge status</title>'
+        f'<desc id="map-desc">{escape(_description(drawn, len(not_drawn)))}</desc>'
         f'<rect class="map-sea" width="{view_box.split()[2]}" height="{view_box.split()[3]}"/>'
         f'<g class="map-countries">{"".join(land)}</g>'
         f'<g class="map-members">{"".join(members)}</g>'

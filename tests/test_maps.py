@@ -32,11 +32,11 @@ def test_a_member_country_is_a_link_with_its_status_class_and_accessible_title()
     assert france.find(f"{SVG}path").get("d").startswith("M")
 
 
-def test_the_map_is_an_image_with_a_title_and_a_description_counting_members_by_status():
+def test_the_map_is_a_named_group_of_links_with_a_description_counting_members_by_status():
     result = europe_map([FRANCE, GERMANY, JAPAN])
     root = parse(result.svg)
 
-    assert root.get("role") == "img"
+    assert root.get("role") == "group" and root.get("aria-labelledby") == "map-title map-desc"
     assert root.get("viewBox").startswith("0 0 1000 ")
     assert root.find(f"{SVG}title").text == "Map of Europe: coalition members by pledge status"
     description = root.find(f"{SVG}desc").text

@@ -4,59 +4,20 @@ and the public pledge page shows it. The admin must run under the site's strict 
 import io
 import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from pledges.models import Pledge
 from tests.conftest import SOURCE_TEXT, make_member, make_source, make_type
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "a long editor passphrase for the browser"
 SUMMARY = "Ready to pay for two Patriot systems for Ukraine's air defence."
 QUOTE = "Germany is prepared to pay for two Patriot systems for Ukraine."
-
-
-# Minimal fixtures: a browser for the session and a fresh page per test.
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    # Playwright's sync API keeps an event loop in this thread while the browser is open; the
-    # database calls of the tests and their fixtures are still synchronous, one at a time.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, live_server, settings) -> Iterator[Page]:
-    # Debug is off in tests and the static manifest only exists after collectstatic.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def csp_violations(page: Page) -> list[str]:

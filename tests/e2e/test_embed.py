@@ -10,23 +10,13 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import make_member, make_pledge, make_type
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# The browser is the shared one from tests/e2e/conftest.py.
 
 
 @pytest.fixture
@@ -76,7 +66,7 @@ def host_site() -> Iterator[HostSite]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def embed_host_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 900, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -84,7 +74,8 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def test_the_pasted_embed_shows_the_pledges_and_grows_to_fit_them(tracker, host_site, page):
+def test_the_pasted_embed_shows_the_pledges_and_grows_to_fit_them(tracker, host_site, embed_host_page):
+    page = embed_host_page
     member = make_member(name="France", slug="france")
     troops = make_type(name="Troops")
     for n in range(14):
