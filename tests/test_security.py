@@ -55,6 +55,8 @@ def _static_files_without_manifest(settings):
 def run_python(args: list[str], **env_changes: str | None) -> subprocess.CompletedProcess:
     """Run Python in the project with the environment changed: a value of None removes the variable."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings"}
+    # The browser tests set this for their own process; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for name, value in env_changes.items():
         if value is None:
             env.pop(name, None)
