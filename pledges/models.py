@@ -339,7 +339,9 @@ class PledgeQuerySet(models.QuerySet):
     def for_listing(self):
         """Member, type and citations with their sources: a fixed number of queries however many rows."""
         return self.select_related("member", "pledge_type").prefetch_related(
-            models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
+            models.Prefetch(
+                "citations", queryset=Citation.objects.select_related("source").defer("source__text")
+            )
         )
 
     def by_strength(self):

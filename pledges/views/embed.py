@@ -136,7 +136,7 @@ def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
         pledges = pledges.filter(pledge_type__in=types)
     pledges = list(
         pledges.select_related("pledge_type").prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source"))
+            Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
         )
     )
     # Types in the site's order, each with its pledges strongest first.

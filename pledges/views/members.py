@@ -13,7 +13,7 @@ from pledges.views.base import FilteredListView
 PUBLISHED_MEMBERSHIPS = Prefetch(
     "memberships",
     queryset=Membership.objects.filter(is_published=True).prefetch_related(
-        Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
     ),
     to_attr="published_memberships",
 )

@@ -17,7 +17,7 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = HeadlineCount.objects.filter(is_published=True).prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source"))
+            Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
         )
         members = sorted(members_with_public_facts(), key=lambda m: (KIND_ORDER.get(m.kind, 9), m.name))
         types = list(PledgeType.objects.all())

@@ -21,7 +21,9 @@ from pledges.models import (
 from pledges.services import recent_public_changes
 from pledges.views.base import FilteredListView
 
-CITATIONS_WITH_SOURCES = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+CITATIONS_WITH_SOURCES = Prefetch(
+    "citations", queryset=Citation.objects.select_related("source").defer("source__text")
+)
 
 
 class TypeDetailView(DetailView):

@@ -71,7 +71,11 @@ class PledgeDetailView(DetailView):
     context_object_name = "pledge"
 
     def get_object(self, queryset=None):
-        citations = Citation.objects.select_related("source").order_by("source__published_on", "pk")
+        citations = (
+            Citation.objects.select_related("source")
+            .defer("source__text")
+            .order_by("source__published_on", "pk")
+        )
         return get_object_or_404(
             Pledge.objects.published()
             .select_related("member", "pledge_type")
