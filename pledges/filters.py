@@ -21,6 +21,8 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
+        # The filtered field is the pledge's own foreign key: no join can repeat a row.
+        kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
 
     def get_filter_predicate(self, v):
@@ -32,7 +34,7 @@ class PledgeFilterSet(django_filters.FilterSet):
     type = SlugMultipleChoiceFilter(
         field_name="pledge_type", queryset=PledgeType.objects.all(), label="Type of help"
     )
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status", distinct=False)
     member = SlugMultipleChoiceFilter(queryset=Member.objects.all(), label="Member")
     region = django_filters.ChoiceFilter(field_name="member__region", choices=Region.choices, label="Region")
     announced_after = django_filters.DateFilter(

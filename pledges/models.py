@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django_countries.fields import CountryField
@@ -59,6 +59,25 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class SourceQuerySet(models.QuerySet):
+    def cited_publicly(self):
+        """Sources quoted by at least one published fact: one EXISTS per kind of fact, each on an index."""
+        published = (
+            Q(pledge__is_published=True),
+            Q(membership__is_published=True),
+            Q(meeting__is_published=True),
+            Q(headline_count__is_published=True),
+        )
+        cited = Q()
+        for condition in published:
+            cited |= Exists(Citation.objects.filter(condition, source=OuterRef("pk")))
+        return self.filter(cited)
+
+
+class SourceManager(SlugManager.from_queryset(SourceQuerySet)):
+    pass
+
+
 class SourceKind(models.TextChoices):
     STATEMENT_THREAD = "statement-thread", "Statement thread"
     LIVE_BLOG = "live-blog", "Live blog"
@@ -90,7 +109,7 @@ class Source(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SlugManager()
+    objects = SourceManager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,5 +1,7 @@
 """Small template helpers: status badges shown by icon and text as well as colour."""
 
+import functools
+
 from django import template
 from django.utils.html import format_html
 
@@ -10,6 +12,11 @@ register = template.Library()
 
 @register.simple_tag
 def status_badge(status, count: int = 0):
+    return _badge(str(status or ""), count if count > 1 else 0)
+
+
+@functools.cache
+def _badge(status: str, count: int):
     """A status as icon + words + colour class; empty-handed cells say "none recorded" in words."""
     if not status:
         return format_html(

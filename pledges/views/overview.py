@@ -1,6 +1,6 @@
 """/: the headline counts, the members × types matrix, the map and the latest pledges."""
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import F, Prefetch
 from django.views.generic import TemplateView
 
 from pledges.maps import MapEntry, europe_map
@@ -32,14 +32,14 @@ class OverviewView(TemplateView):
             headline_counts=list(counts),
             named_members=sum(1 for m in members if m.is_named),
             pledge_total=published.count(),
-            source_total=Source.objects.filter(citations__in=Citation.objects.published()).distinct().count(),
+            source_total=Source.objects.cited_publicly().count(),
             rows=build_matrix(members, types),
             types=types,
             map=drawn,
             recent=list(
-                published.select_related("member", "pledge_type")
-                .annotate(n_citations=Count("citations"))
-                .order_by(F("announced_on").desc(nulls_last=True), "-pk")[:8]
+                published.select_related("member", "pledge_type").order_by(
+                    F("announced_on").desc(nulls_last=True), "-pk"
+                )[:8]
             ),
         )
         return context

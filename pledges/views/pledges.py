@@ -1,6 +1,6 @@
 """/pledges/: every published pledge, filtered, with facet counts; /pledges/<id>/: one pledge in full."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
@@ -44,7 +44,9 @@ class PledgeListView(FilteredListView):
         member_counts = counts("member", "member__slug")
         region_counts = counts("region", "member__region")
         chosen = {name: set(data.getlist(name)) for name in ("type", "status", "member", "region")}
-        members = Member.objects.filter(pledges__is_published=True).distinct().only("slug", "name", "kind")
+        members = Member.objects.filter(
+            Exists(Pledge.objects.published().filter(member=OuterRef("pk")))
+        ).only("slug", "name", "kind")
 
         def option(name, value, label, table):
             return {
