@@ -88,7 +88,7 @@ serve: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PIP) install --quiet -e '.[bench]'
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

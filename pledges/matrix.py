@@ -2,8 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import quote
 
 from django.db.models import Case, Count, IntegerField, Max, Value, When
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from pledges.models import STATUS_RANK, Member, Pledge, PledgeType, Status
 
@@ -20,6 +24,7 @@ class Cell:
     pledge_type: PledgeType
     status: Status | None = None
     count: int = 0
+    html: str = ""
 
 
 @dataclass
@@ -74,3 +79,37 @@ def group_by(items, key) -> dict:
     for item in items:
         groups[key(item)].append(item)
     return dict(groups)
+
+
+EMPTY_CELL = mark_safe('<td class="cell cell-none"><span class="visually-hidden">None recorded</span></td>')
+
+
+def render_cells(rows: list[Row]) -> list[Row]:
+    """Give each cell its HTML: a link to the member's pledges of that type, with the status badge.
+
+    Built here rather than in the template: the matrix can hold thousands of cells, so each name is
+    escaped once per row or column and each cell is plain string formatting.
+    """
+    from pledges.templatetags.tracker import status_badge
+
+    list_url = reverse("pledges:pledge_list")
+    types = {}
+    for row in rows:
+        member_name, member_slug = escape(row.member.name), escape(quote(row.member.slug))
+        for cell in row.cells:
+            if not cell.status:
+                cell.html = EMPTY_CELL
+                continue
+            if cell.pledge_type.pk not in types:
+                types[cell.pledge_type.pk] = (
+                    escape(cell.pledge_type.name),
+                    escape(quote(cell.pledge_type.slug)),
+                )
+            type_name, type_slug = types[cell.pledge_type.pk]
+            count = f", {cell.count} pledges" if cell.count > 1 else ""
+            label = f"{member_name}, {type_name}: {Status(cell.status).label}{count}"
+            cell.html = mark_safe(  # every value above is escaped
+                f'<td class="cell cell-{cell.status}"><a href="{list_url}?member={member_slug}&amp;'
+                f'type={type_slug}" aria-label="{label}">{status_badge(cell.status, cell.count)}</a></td>'
+            )
+    return rows

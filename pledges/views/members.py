@@ -6,7 +6,7 @@ from django.views.generic import DetailView
 
 from pledges.exports import MEMBERS
 from pledges.filters import MemberFilterSet
-from pledges.matrix import build_matrix, group_by
+from pledges.matrix import build_matrix, group_by, render_cells
 from pledges.models import Citation, Member, Membership, Pledge, PledgeType
 from pledges.views.base import FilteredListView
 
@@ -19,16 +19,17 @@ PUBLISHED_MEMBERSHIPS = Prefetch(
 )
 
 
-def members_with_public_facts():
-    """Members with at least one published pledge or membership, with their roles and pledge count."""
+def members_with_public_facts(with_counts: bool = True):
+    """Members with at least one published pledge or membership, with their roles and (unless told
+    otherwise) their number of published pledges."""
     has_pledge = Exists(Pledge.objects.published().filter(member=OuterRef("pk")))
     has_role = Exists(Membership.objects.filter(member=OuterRef("pk"), is_published=True))
-    return (
-        Member.objects.filter(has_pledge | has_role)
-        .annotate(pledge_count=Count("pledges", filter=Q(pledges__is_published=True), distinct=True))
-        .prefetch_related(PUBLISHED_MEMBERSHIPS)
-        .order_by("name", "pk")
-    )
+    members = Member.objects.filter(has_pledge | has_role)
+    if with_counts:
+        members = members.annotate(
+            pledge_count=Count("pledges", filter=Q(pledges__is_published=True), distinct=True)
+        )
+    return members.prefetch_related(PUBLISHED_MEMBERSHIPS).order_by("name", "pk")
 
 
 class MemberListView(FilteredListView):
@@ -45,8 +46,8 @@ class MemberListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         types = list(PledgeType.objects.all())
         context["types"] = types
-        context["rows"] = build_matrix(context["object_list"], types)
-        context["total_members"] = members_with_public_facts().count()
+        context["rows"] = render_cells(build_matrix(context["object_list"], types))
+        context["total_members"] = members_with_public_facts(with_counts=False).count()
         return context
 
 

@@ -4,7 +4,7 @@ from django.db.models import F, Prefetch
 from django.views.generic import TemplateView
 
 from pledges.maps import MapEntry, europe_map
-from pledges.matrix import build_matrix, strongest_by_member
+from pledges.matrix import build_matrix, render_cells, strongest_by_member
 from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source
 from pledges.views.members import members_with_public_facts
 
@@ -19,7 +19,9 @@ class OverviewView(TemplateView):
         counts = HeadlineCount.objects.filter(is_published=True).prefetch_related(
             Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
         )
-        members = sorted(members_with_public_facts(), key=lambda m: (KIND_ORDER.get(m.kind, 9), m.name))
+        members = sorted(
+            members_with_public_facts(with_counts=False), key=lambda m: (KIND_ORDER.get(m.kind, 9), m.name)
+        )
         types = list(PledgeType.objects.all())
         strongest = strongest_by_member()
         drawn = europe_map(
@@ -33,7 +35,7 @@ class OverviewView(TemplateView):
             named_members=sum(1 for m in members if m.is_named),
             pledge_total=published.count(),
             source_total=Source.objects.cited_publicly().count(),
-            rows=build_matrix(members, types),
+            rows=render_cells(build_matrix(members, types)),
             types=types,
             map=drawn,
             recent=list(
