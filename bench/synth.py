@@ -362,6 +362,11 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     if Source.objects.filter(slug=STAMP_SLUG).exists():
         log(f"reusing the synthetic dataset (version {VERSION})")
+        # A migration may have added indexes since the build: refresh the planner's statistics.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     elif Source.objects.exists() and not args.rebuild:
         # Left over from another version or an interrupted run: start again from an empty database.
         log("the database holds data without the current stamp; rebuilding it")

@@ -39,29 +39,31 @@ class PledgeListView(FilteredListView):
         def counts(parameter, field):
             return facet_counts(self.filterset, parameter, field) if with_counts else {}
 
-        type_counts = counts("type", "pledge_type__slug")
+        # Grouped by the pledge's own foreign keys (no join); options look their counts up by id.
+        type_counts = counts("type", "pledge_type_id")
         status_counts = counts("status", "status")
-        member_counts = counts("member", "member__slug")
+        member_counts = counts("member", "member_id")
         region_counts = counts("region", "member__region")
         chosen = {name: set(data.getlist(name)) for name in ("type", "status", "member", "region")}
         members = Member.objects.filter(
             Exists(Pledge.objects.published().filter(member=OuterRef("pk")))
         ).only("slug", "name", "kind")
 
-        def option(name, value, label, table):
+        def option(name, value, label, table, key=None):
             return {
                 "value": value,
                 "label": label,
-                "count": table.get(value, 0),
+                "count": table.get(value if key is None else key, 0),
                 "checked": value in chosen[name],
             }
 
         return {
             "type_options": [
-                option("type", t.slug, t.name, type_counts) for t in PledgeType.objects.only("slug", "name")
+                option("type", t.slug, t.name, type_counts, t.pk)
+                for t in PledgeType.objects.only("slug", "name")
             ],
             "status_options": [option("status", s.value, s.label, status_counts) for s in Status],
-            "member_options": [option("member", m.slug, m.name, member_counts) for m in members],
+            "member_options": [option("member", m.slug, m.name, member_counts, m.pk) for m in members],
             "region_options": [option("region", r.value, r.label, region_counts) for r in Region if r.value],
         }
 

@@ -1,7 +1,7 @@
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from pledges.dataset import fixture_path
 from pledges.models import Citation, HeadlineCount, Meeting, Member, Membership, Pledge, PledgeType, Source
@@ -35,6 +35,9 @@ class Command(BaseCommand):
             )
         # loaddata writes rows without history, so the data version may not move: drop cached pages.
         cache.clear()
+        # Fresh planner statistics after a bulk load (SQLite never gathers them on its own).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             f"Loaded the dataset: {Pledge.objects.count()} pledges, {Member.objects.count()} members, "
             f"{Source.objects.count()} sources, {Citation.objects.count()} citations"
