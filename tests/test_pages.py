@@ -456,3 +456,22 @@ def test_the_api_page_documents_every_endpoint_with_examples(client, db):
     endpoints = ("pledges/", "members/", "pledge-types/", "sources/", "citations/", "meetings/", "counts/")
     assert all(endpoint in text for endpoint in endpoints)
     assert "curl '" in text and "urllib.request" in text
+
+
+def test_free_text_search_uses_the_full_text_index_on_postgresql_and_a_simple_match_elsewhere(client, db):
+    from django.db import connection
+
+    from pledges.search import search_pledges
+
+    wanted = make_pledge(summary="Minesweepers for the Black Sea.")
+    make_pledge(summary="Two Patriot systems.")
+    assert pledge_ids(client.get("/pledges/?q=minesweepers")) == {wanted.pk}
+
+    query = search_pledges(Pledge.objects.all(), "minesweepers")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            plan = query.explain()
+        assert "pledge_search" in plan
+    else:
+        assert "LIKE" in str(query.query)
