@@ -433,3 +433,46 @@ class CitationAdminForm(forms.ModelForm):
                     code="last_citation",
                 )
         return cleaned
+
+
+# The embed page's options (public, read-only: a query string, not a form anyone submits).
+THEMES = ("light", "dark")
+
+
+class SlugListField(forms.Field):
+    """Slugs given comma-separated, repeated, or both: `?types=a,b&types=c`."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value or ""]
+        return list(
+            dict.fromkeys(slug.strip() for item in values for slug in item.split(",") if slug.strip())
+        )
+
+
+class EmbedOptionsForm(forms.Form):
+    """The embed page's query string: `types=troops,air-policing` (or repeated) and `theme=light|dark`."""
+
+    types = SlugListField(required=False)
+    theme = forms.ChoiceField(
+        required=False,
+        choices=[(theme, theme) for theme in THEMES],
+        error_messages={"invalid_choice": "Choose theme=light or theme=dark, not “%(value)s”."},
+    )
+
+    def clean_types(self) -> list[PledgeType]:
+        """The pledge types named; one query when any are named, none otherwise."""
+        slugs = self.cleaned_data["types"]
+        if not slugs:
+            return []
+        found = list(PledgeType.objects.filter(slug__in=slugs))
+        unknown = [slug for slug in slugs if slug not in {t.slug for t in found}]
+        if unknown:
+            known = PledgeType.objects.values_list("slug", flat=True)
+            raise forms.ValidationError(
+                "Unknown pledge type: %(slugs)s. Choose from: %(known)s.",
+                code="unknown_type",
+                params={"slugs": ", ".join(unknown), "known": ", ".join(known)},
+            )
+        return found

@@ -7,7 +7,6 @@ visit from someone else's page leaves no trace and needs no consent banner there
 from collections import Counter
 from urllib.parse import urlsplit
 
-from django import forms
 from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,55 +19,16 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from pledges.context_processors import SITE_NAME
+from pledges.forms import EmbedOptionsForm
 from pledges.matrix import group_by
-from pledges.models import STATUS_ICONS, STATUS_RANK, Citation, Member, Pledge, PledgeType, Status, data_as_of
+from pledges.models import STATUS_ICONS, STATUS_RANK, Citation, Member, Pledge, Status, data_as_of
 
-THEMES = ("light", "dark")
 # The iframe's size when the host page has not resized it yet (embed-host.js does, to fit).
 EMBED_WIDTH = 600
 EMBED_HEIGHT = 480
 
 # The site's policy with one change: any page may frame this one. Scripts and styles stay 'self'.
 EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"], "form-action": ["'none'"]}
-
-
-class SlugListField(forms.Field):
-    """Slugs given comma-separated, repeated, or both: `?types=a,b&types=c`."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value) -> list[str]:
-        values = value if isinstance(value, list | tuple) else [value or ""]
-        return list(
-            dict.fromkeys(slug.strip() for item in values for slug in item.split(",") if slug.strip())
-        )
-
-
-class EmbedOptionsForm(forms.Form):
-    """The embed page's query string: `types=troops,air-policing` (or repeated) and `theme=light|dark`."""
-
-    types = SlugListField(required=False)
-    theme = forms.ChoiceField(
-        required=False,
-        choices=[(theme, theme) for theme in THEMES],
-        error_messages={"invalid_choice": "Choose theme=light or theme=dark, not “%(value)s”."},
-    )
-
-    def clean_types(self) -> list[PledgeType]:
-        """The pledge types named; one query when any are named, none otherwise."""
-        slugs = self.cleaned_data["types"]
-        if not slugs:
-            return []
-        found = list(PledgeType.objects.filter(slug__in=slugs))
-        unknown = [slug for slug in slugs if slug not in {t.slug for t in found}]
-        if unknown:
-            known = PledgeType.objects.values_list("slug", flat=True)
-            raise forms.ValidationError(
-                "Unknown pledge type: %(slugs)s. Choose from: %(known)s.",
-                code="unknown_type",
-                params={"slugs": ", ".join(unknown), "known": ", ".join(known)},
-            )
-        return found
 
 
 def absolute(request: HttpRequest | None, path: str) -> str:
