@@ -98,9 +98,7 @@ class MemberFilterSet(django_filters.FilterSet):
 
     def filter_guarantor(self, queryset, name, value):
         named = Exists(
-            Membership.objects.filter(
-                member=OuterRef("pk"), role=Membership.Role.GUARANTOR, is_published=True
-            )
+            Membership.objects.public().filter(member=OuterRef("pk"), role=Membership.Role.GUARANTOR)
         )
         return queryset.filter(named) if value else queryset.exclude(named)
 

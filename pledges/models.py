@@ -216,7 +216,21 @@ class Member(models.Model):
         return self.country.unicode_flag if self.country else ""
 
 
-class MembershipManager(models.Manager):
+class PublicFactQuerySet(models.QuerySet):
+    def public(self):
+        """Published and cited: a fact without a source is never shown, whatever its flag says."""
+        field = next(
+            name for name in Citation.TARGETS if Citation._meta.get_field(name).related_model is self.model
+        )
+        cited = models.Exists(Citation.objects.filter(**{field: models.OuterRef("pk")}))
+        return self.filter(cited, is_published=True)
+
+
+class PublicSlugManager(SlugManager.from_queryset(PublicFactQuerySet)):
+    pass
+
+
+class MembershipManager(models.Manager.from_queryset(PublicFactQuerySet)):
     def get_by_natural_key(self, member_slug, role):
         return self.get(member__slug=member_slug, role=role)
 
@@ -498,7 +512,7 @@ class Meeting(models.Model):
     is_published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SlugManager()
+    objects = PublicSlugManager()
     history = HistoricalRecords(m2m_fields=[hosts])
 
     class Meta:
@@ -560,7 +574,7 @@ class HeadlineCount(models.Model):
     is_published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SlugManager()
+    objects = PublicSlugManager()
     history = HistoricalRecords()
 
     class Meta:

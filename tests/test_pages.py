@@ -475,3 +475,18 @@ def test_free_text_search_uses_the_full_text_index_on_postgresql_and_a_simple_ma
         assert "pledge_search" in plan
     else:
         assert "LIKE" in str(query.query)
+
+
+def test_roles_meetings_and_counts_without_a_citation_are_not_shown(client, db):
+    from pledges.models import HeadlineCount, Meeting, Membership
+
+    member = make_member(name="Quietland")
+    make_pledge(member=member)
+    Membership.objects.create(member=member, role="guarantor")  # published, but nothing cites it
+    Meeting.objects.create(slug="unsourced", title="An unsourced summit")
+    HeadlineCount.objects.create(slug="unsourced", number=99, counts="countries nobody quoted")
+
+    assert "Guarantor" not in text_of(client.get(member.get_absolute_url()))
+    assert "An unsourced summit" not in text_of(client.get("/meetings/"))
+    assert "countries nobody quoted" not in text_of(client.get("/"))
+    assert "Quietland" not in text_of(client.get("/members/?guarantor=true"))

@@ -205,8 +205,8 @@ def members() -> QuerySet:
     """Members with a published pledge or role, their published pledge count (one query), and their
     published roles (one query) with citations and sources (one query)."""
     has_pledge = Exists(Pledge.objects.published().filter(member=OuterRef("pk")))
-    has_role = Exists(Membership.objects.filter(member=OuterRef("pk"), is_published=True))
-    roles = Membership.objects.filter(is_published=True).prefetch_related(CITATIONS_WITH_SOURCES)
+    has_role = Exists(Membership.objects.public().filter(member=OuterRef("pk")))
+    roles = Membership.objects.public().prefetch_related(CITATIONS_WITH_SOURCES)
     return (
         Member.objects.filter(has_pledge | has_role)
         .annotate(pledge_count=Count("pledges", filter=Q(pledges__is_published=True), distinct=True))
@@ -238,22 +238,16 @@ def citations() -> QuerySet:
 
 def meetings() -> QuerySet:
     """Published meetings; hosts, published counts and citations with sources (one query each)."""
-    return Meeting.objects.filter(is_published=True).prefetch_related(
+    return Meeting.objects.public().prefetch_related(
         "hosts",
-        Prefetch(
-            "counts", queryset=HeadlineCount.objects.filter(is_published=True), to_attr="published_counts"
-        ),
+        Prefetch("counts", queryset=HeadlineCount.objects.public(), to_attr="published_counts"),
         CITATIONS_WITH_SOURCES,
     )
 
 
 def counts() -> QuerySet:
     """Published headline counts with their meeting (one join) and citations with sources (one query)."""
-    return (
-        HeadlineCount.objects.filter(is_published=True)
-        .select_related("meeting")
-        .prefetch_related(CITATIONS_WITH_SOURCES)
-    )
+    return HeadlineCount.objects.public().select_related("meeting").prefetch_related(CITATIONS_WITH_SOURCES)
 
 
 # --- Endpoints -------------------------------------------------------------------------------------

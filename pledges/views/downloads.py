@@ -94,7 +94,7 @@ def dataset_tables() -> dict[str, tuple[Exporter, list]]:
         "meetings": (MEETINGS, list(MeetingListView().get_queryset())),
         "headline_counts": (
             COUNTS,
-            list(HeadlineCount.objects.filter(is_published=True).select_related("meeting")),
+            list(HeadlineCount.objects.public().select_related("meeting")),
         ),
     }
 

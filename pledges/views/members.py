@@ -12,7 +12,7 @@ from pledges.views.base import FilteredListView
 
 PUBLISHED_MEMBERSHIPS = Prefetch(
     "memberships",
-    queryset=Membership.objects.filter(is_published=True).prefetch_related(
+    queryset=Membership.objects.public().prefetch_related(
         Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
     ),
     to_attr="published_memberships",
@@ -23,7 +23,7 @@ def members_with_public_facts(with_counts: bool = True):
     """Members with at least one published pledge or membership, with their roles and (unless told
     otherwise) their number of published pledges."""
     has_pledge = Exists(Pledge.objects.published().filter(member=OuterRef("pk")))
-    has_role = Exists(Membership.objects.filter(member=OuterRef("pk"), is_published=True))
+    has_role = Exists(Membership.objects.public().filter(member=OuterRef("pk")))
     members = Member.objects.filter(has_pledge | has_role)
     if with_counts:
         members = members.annotate(
@@ -79,7 +79,7 @@ class MemberDetailView(DetailView):
             timeline=sorted(
                 (p for p in pledges), key=lambda p: (p.announced_on is None, p.announced_on), reverse=False
             ),
-            meetings=list(member.hosted_meetings.filter(is_published=True)),
+            meetings=list(member.hosted_meetings.public()),
             matrix_row=build_matrix([member], types)[0] if pledges else None,
             cite_title=member.name,
         )

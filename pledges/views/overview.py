@@ -16,7 +16,7 @@ class OverviewView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = HeadlineCount.objects.filter(is_published=True).prefetch_related(
+        counts = HeadlineCount.objects.public().prefetch_related(
             Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
         )
         members = sorted(

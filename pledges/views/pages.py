@@ -67,14 +67,12 @@ class MeetingListView(FilteredListView):
     export_name = "meetings"
 
     def get_queryset(self):
-        return Meeting.objects.filter(is_published=True).prefetch_related(
+        return Meeting.objects.public().prefetch_related(
             "hosts",
             CITATIONS_WITH_SOURCES,
             Prefetch(
                 "counts",
-                queryset=HeadlineCount.objects.filter(is_published=True).prefetch_related(
-                    CITATIONS_WITH_SOURCES
-                ),
+                queryset=HeadlineCount.objects.public().prefetch_related(CITATIONS_WITH_SOURCES),
             ),
         )
 
