@@ -71,6 +71,7 @@ def export_backup(output: str | None, stdout) -> int:
             *BACKUP_LABELS,
             natural_foreign=True,
             use_base_manager=True,
+            format="json-exact",
             indent=1,
             output=output,
             stdout=stdout,

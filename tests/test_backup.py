@@ -3,7 +3,7 @@
 import io
 import json
 import stat
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -253,3 +253,13 @@ def test_an_empty_database_exports_an_empty_backup_that_imports(tmp_path):
     with pytest.warns(RuntimeWarning, match="No fixture data"):
         call_command("import_data", str(tmp_path / "empty.json"), stdout=io.StringIO())
     assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_timestamps_keep_their_microseconds_through_a_backup(tmp_path):
+    pledge = make_pledge(summary="Saved at an odd moment.")
+    moment = datetime(2025, 9, 4, 12, 0, 0, 123, tzinfo=UTC)  # 123 µs: below Django's millisecond cut
+    Pledge.objects.filter(pk=pledge.pk).update(updated_at=moment)
+    export(tmp_path / "backup.json")
+    call_command("import_data", str(tmp_path / "backup.json"), "--force", stdout=io.StringIO())
+    assert Pledge.objects.get(ref=pledge.ref).updated_at == moment

@@ -225,6 +225,8 @@ WHITENOISE_USE_FINDERS = not env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 WHITENOISE_MAX_AGE = 3600
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# Backups (export_data) keep timestamps to the microsecond; Django's "json" rounds to milliseconds.
+SERIALIZATION_MODULES = {"json-exact": "pledges.serializers"}
 
 ADMIN_PATH = env_str("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 
