@@ -72,6 +72,18 @@ class SourceQuerySet(models.QuerySet):
             cited |= Q(pk__in=quoted)
         return self.filter(cited)
 
+    def with_citation_counts(self):
+        """Without the archived text, each with `citation_count`: its quotes that support published facts."""
+        published = (
+            Q(citations__pledge__is_published=True)
+            | Q(citations__membership__is_published=True)
+            | Q(citations__meeting__is_published=True)
+            | Q(citations__headline_count__is_published=True)
+        )
+        return self.defer("text").annotate(
+            citation_count=models.Count("citations", filter=published, distinct=True)
+        )
+
 
 class SourceManager(SlugManager.from_queryset(SourceQuerySet)):
     pass
@@ -166,6 +178,32 @@ class MemberKind(models.TextChoices):
     GROUP = "group", "Unnamed group"
 
 
+class MemberQuerySet(models.QuerySet):
+    def with_public_facts(self, with_counts: bool = True):
+        """Members with a published pledge or a published, cited role; their roles with citations and
+        sources in `published_memberships` (three queries), and unless told otherwise `pledge_count`,
+        their number of published pledges."""
+        has_pledge = models.Exists(Pledge.objects.published().filter(member=models.OuterRef("pk")))
+        has_role = models.Exists(Membership.objects.public().filter(member=models.OuterRef("pk")))
+        members = self.filter(has_pledge | has_role)
+        if with_counts:
+            members = members.annotate(
+                pledge_count=models.Count("pledges", filter=Q(pledges__is_published=True), distinct=True)
+            )
+        return members.prefetch_related(published_memberships()).order_by("name", "pk")
+
+
+def published_memberships() -> models.Prefetch:
+    """A member's public roles with their citations and sources, in `published_memberships`."""
+    citations = Citation.objects.select_related("source").defer("source__text")
+    roles = Membership.objects.public().prefetch_related(models.Prefetch("citations", queryset=citations))
+    return models.Prefetch("memberships", queryset=roles, to_attr="published_memberships")
+
+
+class MemberManager(SlugManager.from_queryset(MemberQuerySet)):
+    pass
+
+
 class Member(models.Model):
     """A coalition participant or another actor: a country, an organisation, or an unnamed group.
 
@@ -184,7 +222,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SlugManager()
+    objects = MemberManager()
     history = HistoricalRecords()
 
     class Meta:

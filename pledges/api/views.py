@@ -8,7 +8,7 @@ always as JSON.
 
 from django import forms
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pledges.api import serializers
 from pledges.api.serializers import Links
 from pledges.filters import MeetingFilterSet, MemberFilterSet, PledgeFilterSet, SourceFilterSet
-from pledges.models import Citation, HeadlineCount, Meeting, Member, Membership, Pledge, PledgeType, Source
+from pledges.models import Citation, HeadlineCount, Meeting, Member, Pledge, PledgeType, Source
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -36,12 +36,6 @@ ENDPOINTS = (
 # Citations with their sources, without the sources' archived text (it can run to many pages).
 CITATIONS_WITH_SOURCES = Prefetch(
     "citations", queryset=Citation.objects.select_related("source").defer("source__text")
-)
-PUBLISHED_CITATION = (
-    Q(citations__pledge__is_published=True)
-    | Q(citations__membership__is_published=True)
-    | Q(citations__meeting__is_published=True)
-    | Q(citations__headline_count__is_published=True)
 )
 
 
@@ -202,16 +196,9 @@ def pledges() -> QuerySet:
 
 
 def members() -> QuerySet:
-    """Members with a published pledge or role, their published pledge count (one query), and their
-    published roles (one query) with citations and sources (one query)."""
-    has_pledge = Exists(Pledge.objects.published().filter(member=OuterRef("pk")))
-    has_role = Exists(Membership.objects.public().filter(member=OuterRef("pk")))
-    roles = Membership.objects.public().prefetch_related(CITATIONS_WITH_SOURCES)
-    return (
-        Member.objects.filter(has_pledge | has_role)
-        .annotate(pledge_count=Count("pledges", filter=Q(pledges__is_published=True), distinct=True))
-        .prefetch_related(Prefetch("memberships", queryset=roles, to_attr="published_memberships"))
-    )
+    """Members with a published pledge or role, their published pledge count, and their published
+    roles with citations and sources: the same selection as the /members/ page."""
+    return Member.objects.with_public_facts()
 
 
 def pledge_types() -> QuerySet:
@@ -222,9 +209,7 @@ def pledge_types() -> QuerySet:
 
 def sources() -> QuerySet:
     """Every source document with the number of published citations from it (one query)."""
-    return Source.objects.defer("text").annotate(
-        citation_count=Count("citations", filter=PUBLISHED_CITATION, distinct=True)
-    )
+    return Source.objects.with_citation_counts()
 
 
 def citations() -> QuerySet:

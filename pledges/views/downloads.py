@@ -5,7 +5,6 @@ import io
 import zipfile
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,11 +19,8 @@ from pledges.exports import (
     json_response,
     safe_cell,
 )
-from pledges.models import Citation, HeadlineCount, PledgeType, data_as_of
-from pledges.views.members import members_with_public_facts
+from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source, data_as_of
 from pledges.views.pages import MeetingListView
-from pledges.views.pledges import Pledge
-from pledges.views.sources import PUBLISHED_CITATION, Source
 
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); quotes remain their authors'."
 
@@ -76,7 +72,7 @@ def dataset_tables() -> dict[str, tuple[Exporter, list]]:
         "source", "pledge", "membership__member", "meeting", "headline_count"
     )
     return {
-        "members": (MEMBERS, list(members_with_public_facts())),
+        "members": (MEMBERS, list(Member.objects.with_public_facts())),
         "pledge_types": (TYPES, list(PledgeType.objects.all())),
         "pledges": (
             PLEDGES,
@@ -84,11 +80,7 @@ def dataset_tables() -> dict[str, tuple[Exporter, list]]:
         ),
         "sources": (
             SOURCES,
-            list(
-                Source.objects.defer("text").annotate(
-                    citation_count=Count("citations", filter=PUBLISHED_CITATION, distinct=True)
-                )
-            ),
+            list(Source.objects.with_citation_counts()),
         ),
         "citations": (CITATIONS, list(citations.order_by("pk"))),
         "meetings": (MEETINGS, list(MeetingListView().get_queryset())),

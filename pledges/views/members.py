@@ -1,35 +1,13 @@
 """/members/: everyone the sources name, with pledges per type; /members/<slug>/: the country page."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
 from pledges.exports import MEMBERS
 from pledges.filters import MemberFilterSet
 from pledges.matrix import build_matrix, group_by, render_cells
-from pledges.models import Citation, Member, Membership, Pledge, PledgeType
+from pledges.models import Member, Pledge, PledgeType, published_memberships
 from pledges.views.base import FilteredListView
-
-PUBLISHED_MEMBERSHIPS = Prefetch(
-    "memberships",
-    queryset=Membership.objects.public().prefetch_related(
-        Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
-    ),
-    to_attr="published_memberships",
-)
-
-
-def members_with_public_facts(with_counts: bool = True):
-    """Members with at least one published pledge or membership, with their roles and (unless told
-    otherwise) their number of published pledges."""
-    has_pledge = Exists(Pledge.objects.published().filter(member=OuterRef("pk")))
-    has_role = Exists(Membership.objects.public().filter(member=OuterRef("pk")))
-    members = Member.objects.filter(has_pledge | has_role)
-    if with_counts:
-        members = members.annotate(
-            pledge_count=Count("pledges", filter=Q(pledges__is_published=True), distinct=True)
-        )
-    return members.prefetch_related(PUBLISHED_MEMBERSHIPS).order_by("name", "pk")
 
 
 class MemberListView(FilteredListView):
@@ -40,14 +18,14 @@ class MemberListView(FilteredListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return members_with_public_facts()
+        return Member.objects.with_public_facts()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         types = list(PledgeType.objects.all())
         context["types"] = types
         context["rows"] = render_cells(build_matrix(context["object_list"], types))
-        context["total_members"] = members_with_public_facts(with_counts=False).count()
+        context["total_members"] = Member.objects.with_public_facts(with_counts=False).count()
         return context
 
 
@@ -63,7 +41,7 @@ class MemberDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Member.objects.prefetch_related(PUBLISHED_MEMBERSHIPS), slug=self.kwargs["slug"]
+            Member.objects.prefetch_related(published_memberships()), slug=self.kwargs["slug"]
         )
 
     def get_context_data(self, **kwargs):

@@ -6,7 +6,6 @@ from django.views.generic import TemplateView
 from pledges.maps import MapEntry, europe_map
 from pledges.matrix import build_matrix, render_cells, strongest_by_member
 from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source
-from pledges.views.members import members_with_public_facts
 
 KIND_ORDER = {Member.Kind.COUNTRY: 0, Member.Kind.ORGANISATION: 1, Member.Kind.GROUP: 2}
 
@@ -20,7 +19,8 @@ class OverviewView(TemplateView):
             Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
         )
         members = sorted(
-            members_with_public_facts(with_counts=False), key=lambda m: (KIND_ORDER.get(m.kind, 9), m.name)
+            Member.objects.with_public_facts(with_counts=False),
+            key=lambda m: (KIND_ORDER.get(m.kind, 9), m.name),
         )
         types = list(PledgeType.objects.all())
         strongest = strongest_by_member()

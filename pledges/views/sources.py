@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
@@ -10,13 +10,6 @@ from pledges.exports import SOURCES
 from pledges.filters import SourceFilterSet
 from pledges.models import Citation, Source
 from pledges.views.base import FilteredListView
-
-PUBLISHED_CITATION = (
-    Q(citations__pledge__is_published=True)
-    | Q(citations__membership__is_published=True)
-    | Q(citations__meeting__is_published=True)
-    | Q(citations__headline_count__is_published=True)
-)
 
 
 class SourceListView(FilteredListView):
@@ -26,10 +19,8 @@ class SourceListView(FilteredListView):
     export_name = "sources"
 
     def get_queryset(self):
-        return (
-            Source.objects.defer("text")
-            .annotate(citation_count=Count("citations", filter=PUBLISHED_CITATION, distinct=True))
-            .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+        return Source.objects.with_citation_counts().order_by(
+            F("published_on").desc(nulls_last=True), "title", "pk"
         )
 
 
