@@ -156,7 +156,7 @@ def build(log) -> None:
         )
         members = []
         for n in range(1, MEMBERS + 1):
-            kind = "country" if n <= 250 else ("organisation" if n <= 280 else "group")
+            kind = "country" if n <= 250 else ("organisation" if n <= 280 else "unnamed-group")
             members.append(
                 Member(
                     slug=f"synthetic-member-{n:03d}",

@@ -27,7 +27,19 @@ from pledges.forms import (
     PledgeTypeAdminForm,
     SourceAdminForm,
 )
-from pledges.models import Citation, HeadlineCount, Meeting, Member, Membership, Pledge, PledgeType, Source
+from pledges.models import (
+    Citation,
+    HeadlineCount,
+    Meeting,
+    Member,
+    Membership,
+    Pledge,
+    PledgeParty,
+    PledgeType,
+    Source,
+    SourcePart,
+    parties_prefetch,
+)
 from pledges.services import PublishResult, publish_pledges, unpublish_pledges
 
 admin.site.site_header = "Pledge tracker: editors"
@@ -119,7 +131,7 @@ class SourceAdmin(EditorAdmin):
     date_hierarchy = "published_on"
     fieldsets = (
         (None, {"fields": ("title", "slug", "publisher", "kind", "url")}),
-        ("Dates", {"fields": ("published_on", ("covers_from", "covers_to"), "accessed_on")}),
+        ("Dates", {"fields": ("published_on", ("covers_from", "covers_to"), "seen_on")}),
         (
             "Content",
             {
@@ -145,8 +157,26 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     form = MembershipAdminForm
     extra = 0
-    fields = ("role", "since", "since_precision", "note", "is_published")
+    fields = ("role", "detail", "since", "since_precision", "ref", "note", "is_published")
     show_change_link = True
+
+
+class SourcePartInline(admin.TabularInline):
+    model = SourcePart
+    extra = 0
+    fields = ("position", "title", "starts_with", "dated_on", "dated_precision", "note")
+
+
+class PledgePartyInline(admin.TabularInline):
+    """The parties of a pledge: the lead first (position 0), then whoever acts with it."""
+
+    model = PledgeParty
+    extra = 1
+    min_num = 1
+    fields = ("member", "position")
+    autocomplete_fields = ("member",)
+    verbose_name = "party"
+    verbose_name_plural = "Parties (the lead first, where the text names one)"
 
 
 @admin.register(Member)
@@ -165,11 +195,11 @@ class MemberAdmin(EditorAdmin):
 @admin.register(Membership)
 class MembershipAdmin(EditorAdmin):
     form = MembershipAdminForm
-    list_display = ("member", "role", "since", "is_published")
+    list_display = ("member", "role", "detail", "since", "is_published")
     list_filter = ("role", "is_published")
     list_select_related = ("member",)
-    search_fields = ("member__name",)
-    autocomplete_fields = ("member",)
+    search_fields = ("member__name", "detail", "ref")
+    autocomplete_fields = ("member", "meeting")
     inlines = (MembershipCitationInline,)
 
 
@@ -187,7 +217,7 @@ class PledgeTypeAdmin(EditorAdmin):
 class PledgeAdmin(EditorAdmin):
     form = PledgeAdminForm
     list_display = (
-        "member",
+        "parties",
         "pledge_type",
         "status",
         "announced_on",
@@ -195,18 +225,29 @@ class PledgeAdmin(EditorAdmin):
         "is_published",
         "updated_at",
     )
-    list_filter = ("is_published", "status", "pledge_type", "member__region")
-    list_select_related = ("member", "pledge_type")
-    search_fields = ("summary", "conditions", "member__name", "pledge_type__name", "ref")
-    autocomplete_fields = ("member", "pledge_type")
+    list_filter = ("is_published", "status", "pledge_type", "parties__member__region")
+    list_select_related = ("pledge_type",)
+    search_fields = ("summary", "conditions", "parties__member__name", "pledge_type__name", "ref")
+    autocomplete_fields = ("pledge_type",)
     readonly_fields = ("ref", "created_at", "updated_at")
     date_hierarchy = "announced_on"
-    inlines = (PledgeCitationInline,)
+    inlines = (PledgePartyInline, PledgeCitationInline)
     actions = ("publish_selected", "unpublish_selected")
     fieldsets = (
-        (None, {"fields": ("member", "pledge_type", "status", "summary", "conditions")}),
-        ("When", {"fields": ("announced_on", "announced_precision")}),
-        ("How much", {"fields": (("quantity", "quantity_unit"), ("amount", "currency"))}),
+        (None, {"fields": ("pledge_type", "status", "summary", "conditions")}),
+        (
+            "When",
+            {"fields": (("announced_on", "announced_precision"), ("reported_on", "reported_precision"))},
+        ),
+        (
+            "How much",
+            {
+                "fields": (
+                    ("quantity_qualifier", "quantity", "quantity_unit"),
+                    ("amount_qualifier", "amount", "currency"),
+                )
+            },
+        ),
         (
             "Review",
             {
@@ -224,7 +265,16 @@ class PledgeAdmin(EditorAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pledge]:
-        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citation_total=Count("citations", distinct=True))
+            .prefetch_related(parties_prefetch())
+        )
+
+    @admin.display(description="Parties")
+    def parties(self, obj: Pledge) -> str:
+        return obj.parties_display
 
     def get_fieldsets(self, request: HttpRequest, obj: Pledge | None = None):
         if obj is not None:
@@ -343,7 +393,6 @@ class CitationAdmin(EditorAdmin):
     list_filter = ("source",)
     list_select_related = (
         "source",
-        "pledge__member",
         "pledge__pledge_type",
         "membership__member",
         "meeting",
@@ -371,7 +420,7 @@ class CitationAdmin(EditorAdmin):
             )
             .annotate(remaining=Count("citations", filter=~Q(citations__pk__in=ids)))
             .filter(remaining=0)
-            .select_related("member", "pledge_type")
+            .select_related("pledge_type")
         )
         protected = list(protected) + [
             format_html("{}: a published pledge, left without any citation", admin_link(pledge))

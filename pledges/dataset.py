@@ -13,7 +13,16 @@ from pathlib import Path
 
 from django.conf import settings
 
-from pledges.models import DatePrecision, Membership, citation_ref
+from pledges.ledger import read_ledgers
+from pledges.models import (
+    DatePrecision,
+    Member,
+    Membership,
+    Qualifier,
+    citation_ref,
+    membership_ref,
+    normalise_whitespace,
+)
 
 CURATED_DIR = settings.BASE_DIR / "fixtures" / "curated"
 SOURCES_DIR = settings.BASE_DIR / "fixtures" / "sources"
@@ -98,6 +107,78 @@ class _NaturalKeyed:
         return tuple(self._key)
 
 
+def read_all(table: str, names: tuple[str, ...]) -> list[dict]:
+    """The `[[table]]` entries of the named curated files, in file order."""
+    entries: list[dict] = []
+    for name in names:
+        entries += read_toml(name).get(table, [])
+    return entries
+
+
+def _parts(source: dict, text: str) -> tuple[list[dict], list[tuple[int, int, dict]]]:
+    """Fixture entries for a source's parts, and (start offset, position, entry) for finding quotes."""
+    normalised = normalise_whitespace(text)
+    objects, starts, offset = [], [], 0
+    for position, part in enumerate(source.get("parts", []), start=1):
+        opening = normalise_whitespace(part["starts_with"])
+        at = normalised.find(opening, offset)
+        if at < 0:
+            raise CurationError(
+                f"Part {position} of {source['slug']!r}: “{opening[:60]}” is not in the text after part "
+                f"{position - 1}."
+            )
+        offset = at + 1
+        fields = {
+            "source": [source["slug"]],
+            "position": position,
+            "title": part["title"],
+            "starts_with": part["starts_with"],
+            **_partial_date(part, "dated_on", "dated_precision"),
+            "note": part.get("note", ""),
+        }
+        objects.append({"model": "pledges.sourcepart", "fields": fields})
+        starts.append((at, position, fields))
+    return objects, starts
+
+
+class _Texts:
+    """The sources' normalised texts and part offsets, to place each quote in its part."""
+
+    def __init__(self):
+        self.text: dict[str, str] = {}
+        self.starts: dict[str, list[tuple[int, int, dict]]] = {}
+
+    def part_of(self, source: str, quote: str, explicit: int | None, label: str) -> dict | None:
+        starts = self.starts.get(source) or []
+        if explicit is not None:
+            found = next((fields for _, position, fields in starts if position == explicit), None)
+            if found is None:
+                raise CurationError(f"{label} names part {explicit} of {source!r}, which has no such part.")
+            return found
+        at = self.text[source].find(normalise_whitespace(quote))
+        if at < 0:
+            raise CurationError(f"{label}: quote not in {source!r}: “{quote[:70]}”")
+        found = None
+        for start, _, fields in starts:
+            if start <= at:
+                found = fields
+        return found
+
+
+def _earliest(parts_and_sources: list[tuple[dict | None, dict]]) -> dict:
+    """The earliest known date among the cited parts (or sources that state a publication date)."""
+    dated = []
+    for part, source in parts_and_sources:
+        if part and part.get("dated_on"):
+            dated.append((part["dated_on"], part["dated_precision"]))
+        elif source.get("published_on"):
+            dated.append((_date(source["published_on"]), DatePrecision.DAY.value))
+    if not dated:
+        return {"reported_on": None, "reported_precision": DatePrecision.UNKNOWN.value}
+    value, precision = min(dated)
+    return {"reported_on": value, "reported_precision": precision}
+
+
 def build_fixture() -> list[dict]:
     """All curated objects as fixture entries, in dependency order."""
     sources_toml = read_toml("sources.toml").get("source", [])
@@ -108,15 +189,17 @@ def build_fixture() -> list[dict]:
     counts_toml = read_toml("counts.toml").get("count", [])
 
     objects: list[dict] = []
-    source_slugs = set()
+    texts = _Texts()
+    sources_by_slug: dict[str, dict] = {}
     for entry in sources_toml:
         slug = entry["slug"]
-        if slug in source_slugs:
+        if slug in sources_by_slug:
             raise CurationError(f"Source {slug!r} is listed twice.")
-        source_slugs.add(slug)
+        sources_by_slug[slug] = entry
         text_path = SOURCES_DIR / f"{slug}.txt"
         if not text_path.exists():
             raise CurationError(f"Source {slug!r} has no archived text at fixtures/sources/{slug}.txt.")
+        text = text_path.read_text(encoding="utf-8")
         objects.append(
             {
                 "model": "pledges.source",
@@ -129,14 +212,19 @@ def build_fixture() -> list[dict]:
                     "published_on": _date(entry.get("published_on")),
                     "covers_from": _date(entry.get("covers_from")),
                     "covers_to": _date(entry.get("covers_to")),
-                    "accessed_on": _date(entry.get("accessed_on")),
+                    "seen_on": _date(entry.get("seen_on")),
                     "description": entry.get("description", ""),
-                    "text": text_path.read_text(encoding="utf-8"),
+                    "text": text,
                     "created_at": BUILT_AT,
                     "updated_at": BUILT_AT,
                 },
             }
         )
+        part_objects, starts = _parts(entry, text)
+        objects += part_objects
+        texts.text[slug] = normalise_whitespace(text)
+        texts.starts[slug] = starts
+    source_slugs = set(sources_by_slug)
 
     type_slugs = {entry["slug"] for entry in types_toml}
     for entry in types_toml:
@@ -156,41 +244,42 @@ def build_fixture() -> list[dict]:
     if len(member_slugs) != len(members_toml):
         raise CurationError("A member slug is listed twice.")
     citations: list[dict] = []
-    for entry in members_toml:
+
+    def cite(entry: dict, target_field: str, model_name: str, key: list, label: str) -> list[tuple]:
+        """The entry's citations as fixture objects (added to `citations`); returns (part, source) pairs."""
+        placed = []
+        made = list(_citations(entry, target_field, key, label, source_slugs))
+        for citation, raw in zip(made, entry["citations"], strict=True):
+            part = texts.part_of(raw["source"], raw["quote"], raw.get("part"), label)
+            citation["fields"]["part"] = [raw["source"], part["position"]] if part else None
+            placed.append((part, sources_by_slug[raw["source"]]))
+        citations.extend(_with_refs(made, model_name, key))
+        return placed
+
+    # Parents first, so a group's `part_of` names a member already loaded.
+    for entry in sorted(members_toml, key=lambda e: bool(e.get("part_of"))):
+        kind = entry.get("kind", "country")
+        if kind not in Member.Kind.values:
+            raise CurationError(f"Member {entry['slug']!r} has unknown kind {kind!r}.")
+        parent = entry.get("part_of") or None
+        if parent and parent not in member_slugs:
+            raise CurationError(f"Member {entry['slug']!r} is part of unknown member {parent!r}.")
         objects.append(
             {
                 "model": "pledges.member",
                 "fields": {
                     "slug": entry["slug"],
                     "name": entry["name"],
-                    "kind": entry.get("kind", "country"),
+                    "kind": kind,
                     "country": entry.get("country", ""),
                     "region": entry.get("region", ""),
+                    "part_of": [parent] if parent else None,
                     "description": entry.get("description", ""),
                     "created_at": BUILT_AT,
                     "updated_at": BUILT_AT,
                 },
             }
         )
-        for role in entry.get("roles", []):
-            if role["role"] not in Membership.Role.values:
-                raise CurationError(f"{entry['slug']} has unknown role {role['role']!r}.")
-            key = [entry["slug"], role["role"]]
-            objects.append(
-                {
-                    "model": "pledges.membership",
-                    "fields": {
-                        "member": [entry["slug"]],
-                        "role": role["role"],
-                        **_partial_date(role, "since", "since_precision"),
-                        "note": role.get("note", ""),
-                        "is_published": True,
-                    },
-                }
-            )
-            citations += _with_refs(
-                _citations(role, "membership", key, f"Role {key}", source_slugs), "membership", key
-            )
 
     meeting_slugs = {entry["slug"] for entry in meetings_toml}
     for entry in meetings_toml:
@@ -213,15 +302,43 @@ def build_fixture() -> list[dict]:
                 },
             }
         )
-        key = [entry["slug"]]
-        citations += _with_refs(
-            _citations(entry, "meeting", key, f"Meeting {entry['slug']!r}", source_slugs), "meeting", key
-        )
+        cite(entry, "meeting", "meeting", [entry["slug"]], f"Meeting {entry['slug']!r}")
 
+    role_refs: set[str] = set()
+    for entry in members_toml:
+        for role in entry.get("roles", []):
+            if role["role"] not in Membership.Role.values:
+                raise CurationError(f"{entry['slug']} has unknown role {role['role']!r}.")
+            ref = membership_ref(entry["slug"], role["role"], role.get("key", ""))
+            if ref in role_refs:
+                raise CurationError(f"Role {ref!r} is listed twice: give one a `key`.")
+            role_refs.add(ref)
+            meeting = role.get("meeting") or None
+            if meeting and meeting not in meeting_slugs:
+                raise CurationError(f"Role {ref!r} names unknown meeting {meeting!r}.")
+            objects.append(
+                {
+                    "model": "pledges.membership",
+                    "fields": {
+                        "ref": ref,
+                        "member": [entry["slug"]],
+                        "role": role["role"],
+                        "detail": role.get("detail", ""),
+                        "meeting": [meeting] if meeting else None,
+                        **_partial_date(role, "since", "since_precision"),
+                        "note": role.get("note", ""),
+                        "is_published": True,
+                    },
+                }
+            )
+            cite(role, "membership", "membership", [ref], f"Role {ref!r}")
+
+    count_slugs = set()
     for entry in counts_toml:
         meeting = entry.get("meeting") or None
         if meeting and meeting not in meeting_slugs:
             raise CurationError(f"Count {entry['slug']!r} names unknown meeting {meeting!r}.")
+        count_slugs.add(entry["slug"])
         objects.append(
             {
                 "model": "pledges.headlinecount",
@@ -239,56 +356,102 @@ def build_fixture() -> list[dict]:
                 },
             }
         )
-        key = [entry["slug"]]
-        citations += _with_refs(
-            _citations(entry, "headline_count", key, f"Count {entry['slug']!r}", source_slugs),
-            "headlinecount",
-            key,
-        )
+        cite(entry, "headline_count", "headlinecount", [entry["slug"]], f"Count {entry['slug']!r}")
 
     refs = set()
+    parties: list[dict] = []
     for entry in pledges_toml:
         ref = entry["ref"]
         if ref in refs:
             raise CurationError(f"Pledge ref {ref!r} is listed twice.")
         refs.add(ref)
-        if entry["member"] not in member_slugs:
-            raise CurationError(f"Pledge {ref!r} names unknown member {entry['member']!r}.")
+        members = entry.get("members") or ([entry["member"]] if entry.get("member") else [])
+        if not members:
+            raise CurationError(f"Pledge {ref!r} names no party.")
+        if len(set(members)) != len(members):
+            raise CurationError(f"Pledge {ref!r} names a party twice.")
+        for member in members:
+            if member not in member_slugs:
+                raise CurationError(f"Pledge {ref!r} names unknown member {member!r}.")
         if entry["type"] not in type_slugs:
             raise CurationError(f"Pledge {ref!r} names unknown type {entry['type']!r}.")
-        objects.append(
-            {
-                "model": "pledges.pledge",
-                "fields": {
-                    "ref": ref,
-                    "member": [entry["member"]],
-                    "pledge_type": [entry["type"]],
-                    "status": entry["status"],
-                    "summary": entry["summary"],
-                    "conditions": entry.get("conditions", ""),
-                    **_partial_date(entry, "announced_on", "announced_precision"),
-                    "quantity": _decimal(entry.get("quantity")),
-                    "quantity_unit": entry.get("quantity_unit", ""),
-                    "amount": _decimal(entry.get("amount")),
-                    "currency": entry.get("currency", ""),
-                    "note": entry.get("note", ""),
-                    "is_published": True,
-                    "version": 1,
-                    "created_at": BUILT_AT,
-                    "updated_at": BUILT_AT,
-                },
-            }
-        )
-        citations += _with_refs(
-            _citations(entry, "pledge", [ref], f"Pledge {ref!r}", source_slugs), "pledge", [ref]
-        )
+        for field in ("quantity_qualifier", "amount_qualifier"):
+            if entry.get(field, "exact") not in Qualifier.values:
+                raise CurationError(f"Pledge {ref!r} has unknown {field} {entry[field]!r}.")
+        fields = {
+            "ref": ref,
+            "pledge_type": [entry["type"]],
+            "status": entry["status"],
+            "summary": entry["summary"],
+            "conditions": entry.get("conditions", ""),
+            **_partial_date(entry, "announced_on", "announced_precision"),
+            "reported_on": None,
+            "reported_precision": DatePrecision.UNKNOWN.value,
+            "quantity": _decimal(entry.get("quantity")),
+            "quantity_qualifier": entry.get("quantity_qualifier", "exact"),
+            "quantity_unit": entry.get("quantity_unit", ""),
+            "amount": _decimal(entry.get("amount")),
+            "amount_qualifier": entry.get("amount_qualifier", "exact"),
+            "currency": entry.get("currency", ""),
+            "note": entry.get("note", ""),
+            "is_published": True,
+            "version": 1,
+            "created_at": BUILT_AT,
+            "updated_at": BUILT_AT,
+        }
+        objects.append({"model": "pledges.pledge", "fields": fields})
+        placed = cite(entry, "pledge", "pledge", [ref], f"Pledge {ref!r}")
+        if entry.get("reported_on"):
+            fields.update(_partial_date(entry, "reported_on", "reported_precision"))
+        else:
+            fields.update(_earliest(placed))
+        parties += [
+            {"model": "pledges.pledgeparty", "fields": {"pledge": [ref], "member": [member], "position": n}}
+            for n, member in enumerate(members)
+        ]
 
     seen = set()
     for citation in citations:
         if citation["fields"]["ref"] in seen:
             raise CurationError(f"A citation is listed twice: {citation['fields']['quote'][:60]!r}.")
         seen.add(citation["fields"]["ref"])
-    return objects + citations
+
+    facts = (
+        {f"pledge:{ref}" for ref in refs}
+        | {f"role:{ref}" for ref in role_refs}
+        | {f"meeting:{slug}" for slug in meeting_slugs}
+        | {f"count:{slug}" for slug in count_slugs}
+    )
+    return objects + parties + citations + _review_entries(sources_by_slug, texts, facts)
+
+
+def _review_entries(sources: dict[str, dict], texts: _Texts, facts: set[str]) -> list[dict]:
+    """The review ledgers as fixture entries; a ledger naming an unknown source or fact is refused."""
+    objects = []
+    for slug, ledger in read_ledgers().items():
+        if slug not in sources:
+            raise CurationError(f"The ledger {ledger.path.name} is for unknown source {slug!r}.")
+        for position, entry in enumerate(ledger.entries, start=1):
+            label = f"Ledger {slug}, entry {position}"
+            for fact in entry.facts:
+                if fact not in facts:
+                    raise CurationError(f"{label} names {fact!r}, which is not in the curated data.")
+            part = texts.part_of(slug, entry.passage, entry.part, label)
+            objects.append(
+                {
+                    "model": "pledges.reviewentry",
+                    "fields": {
+                        "source": [slug],
+                        "position": position,
+                        "part": [slug, part["position"]] if part else None,
+                        "passage": entry.passage,
+                        "facts": entry.facts,
+                        "reason": entry.reason,
+                        "why": entry.why,
+                    },
+                }
+            )
+    return objects
 
 
 def _with_refs(citations: Iterator[dict], model_name: str, key: list) -> list[dict]:

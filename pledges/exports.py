@@ -30,7 +30,10 @@ def safe_cell(value) -> str:
 
 
 def citations_text(citations: Iterable[Citation]) -> str:
-    return " | ".join(f"{c.source.slug}: “{c.quote}”" for c in citations)
+    """Each quote with its source and, where the source joins several pieces, the part it is from."""
+    return " | ".join(
+        f"{c.source.slug}{f' part {c.part.position}' if c.part_id else ''}: “{c.quote}”" for c in citations
+    )
 
 
 @dataclass(frozen=True)
@@ -59,18 +62,23 @@ PLEDGES = Exporter(
     (
         ("id", lambda p: p.pk),
         ("ref", lambda p: p.ref),
-        ("member", lambda p: p.member.slug),
-        ("member_name", lambda p: p.member.name),
-        ("member_kind", lambda p: p.member.kind),
-        ("country_code", lambda p: p.member.country.code or None),
+        ("members", lambda p: " ".join(m.slug for m in p.party_members)),
+        ("member_names", lambda p: "; ".join(m.name for m in p.party_members)),
+        ("lead_kind", lambda p: p.lead.kind if p.lead else None),
+        ("country_codes", lambda p: " ".join(m.country.code for m in p.party_members if m.country) or None),
         ("type", lambda p: p.pledge_type.slug),
         ("status", lambda p: p.status),
+        ("stance", lambda p: p.is_stance),
         ("summary", lambda p: p.summary),
         ("conditions", lambda p: p.conditions or None),
         ("announced_on", lambda p: _date(p.announced_on)),
         ("announced_precision", lambda p: p.announced_precision),
+        ("reported_on", lambda p: _date(p.reported_on)),
+        ("reported_precision", lambda p: p.reported_precision),
+        ("quantity_qualifier", lambda p: p.quantity_qualifier if p.quantity is not None else None),
         ("quantity", lambda p: _decimal(p.quantity)),
         ("quantity_unit", lambda p: p.quantity_unit or None),
+        ("amount_qualifier", lambda p: p.amount_qualifier if p.amount is not None else None),
         ("amount", lambda p: _decimal(p.amount)),
         ("currency", lambda p: p.currency or None),
         ("note", lambda p: p.note or None),
@@ -85,6 +93,7 @@ MEMBERS = Exporter(
         ("slug", lambda m: m.slug),
         ("name", lambda m: m.name),
         ("kind", lambda m: m.kind),
+        ("part_of", lambda m: m.part_of.slug if m.part_of_id else None),
         ("country_code", lambda m: m.country.code or None),
         ("region", lambda m: m.region or None),
         ("roles", lambda m: " ".join(r.role for r in m.published_memberships)),
@@ -100,7 +109,7 @@ SOURCES = Exporter(
         ("kind", lambda s: s.kind),
         ("url", lambda s: s.url or None),
         ("published_on", lambda s: _date(s.published_on)),
-        ("accessed_on", lambda s: _date(s.accessed_on)),
+        ("seen_on", lambda s: _date(s.seen_on)),
         ("citations", lambda s: s.citation_count),
     )
 )

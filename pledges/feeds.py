@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
 
 from pledges.context_processors import SITE_NAME
-from pledges.models import Member, Pledge, PledgeType
+from pledges.models import Member, Pledge, PledgeType, parties_prefetch
 
 FEED_LENGTH = 50
 
@@ -32,12 +32,13 @@ class PledgeFeed(Feed):
     def items(self, obj=None):
         return (
             self.pledges(obj)
-            .select_related("member", "pledge_type")
+            .select_related("pledge_type")
+            .prefetch_related(parties_prefetch())
             .order_by("-updated_at", "-pk")[:FEED_LENGTH]
         )
 
     def item_title(self, item: Pledge) -> str:
-        return f"{item.member.name}: {item.pledge_type.name} — {item.get_status_display().lower()}"
+        return f"{item.parties_display}: {item.pledge_type.name} — {item.get_status_display().lower()}"
 
     def item_description(self, item: Pledge) -> str:
         """HTML in the feed: every value is escaped, so a summary's markup shows as text."""
@@ -46,7 +47,8 @@ class PledgeFeed(Feed):
             ("Conditions: ", item.conditions),
             ("Quantity: ", item.quantity_display),
             ("Amount: ", item.amount_display),
-            ("Announced: ", item.announced_display),
+            ("Announced: ", item.announced_display if item.announced_on else ""),
+            ("First reported: ", item.reported_display if item.reported_on else ""),
         ]
         return format_html_join("", "<p>{}{}</p>", ((label, value) for label, value in parts if value))
 
@@ -82,7 +84,7 @@ class MemberPledgeFeed(PledgeFeed):
         return obj.get_absolute_url()
 
     def pledges(self, obj: Member):
-        return Pledge.objects.published().filter(member=obj)
+        return Pledge.objects.published().by_party(obj)
 
 
 class TypePledgeFeed(PledgeFeed):

@@ -4,12 +4,22 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from pledges.models import Citation, Meeting, Member, Membership, Pledge, PledgeType, Region, Source, Status
+from pledges.models import (
+    Citation,
+    Meeting,
+    Member,
+    Membership,
+    Pledge,
+    PledgeParty,
+    PledgeType,
+    Region,
+    Source,
+    Status,
+)
 from pledges.search import search_pledges
 
 PLEDGE_ORDERING = (
     ("announced_on", "announced"),
-    ("member__name", "member"),
     ("pledge_type__order", "type"),
     ("status", "status"),
     ("updated_at", "updated"),
@@ -35,8 +45,8 @@ class PledgeFilterSet(django_filters.FilterSet):
         field_name="pledge_type", queryset=PledgeType.objects.all(), label="Type of help"
     )
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status", distinct=False)
-    member = SlugMultipleChoiceFilter(queryset=Member.objects.all(), label="Member")
-    region = django_filters.ChoiceFilter(field_name="member__region", choices=Region.choices, label="Region")
+    member = SlugMultipleChoiceFilter(queryset=Member.objects.all(), method="filter_member", label="Member")
+    region = django_filters.ChoiceFilter(choices=Region.choices, method="filter_region", label="Region")
     announced_after = django_filters.DateFilter(
         field_name="announced_on",
         lookup_expr="gte",
@@ -65,6 +75,17 @@ class PledgeFilterSet(django_filters.FilterSet):
         model = Pledge
         fields = []
 
+    def filter_member(self, queryset, name, value):
+        """Pledges in which any of the chosen members is a party (the lead or a partner)."""
+        if not value:
+            return queryset
+        parties = PledgeParty.objects.filter(pledge=OuterRef("pk"), member__in=list(value))
+        return queryset.filter(Exists(parties))
+
+    def filter_region(self, queryset, name, value):
+        parties = PledgeParty.objects.filter(pledge=OuterRef("pk"), member__region=value)
+        return queryset.filter(Exists(parties))
+
     def filter_source(self, queryset, name, value):
         return queryset.filter(Exists(Citation.objects.filter(pledge=OuterRef("pk"), source=value)))
 
@@ -89,7 +110,7 @@ class MemberFilterSet(django_filters.FilterSet):
     def filter_pledges(self, queryset, name, value):
         # type and status together mean one pledge of that type with that status.
         data = self.form.cleaned_data
-        condition = Q(member=OuterRef("pk"), is_published=True)
+        condition = Q(parties__member=OuterRef("pk"), is_published=True)
         if data.get("type"):
             condition &= Q(pledge_type=data["type"])
         if data.get("status"):

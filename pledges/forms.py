@@ -23,6 +23,7 @@ from pledges.models import (
     Pledge,
     PledgeType,
     Source,
+    membership_ref,
 )
 
 # simple_history stores the reason in a CharField of this length.
@@ -121,7 +122,7 @@ class SourceAdminForm(SlugFromNameMixin, forms.ModelForm):
             "published_on",
             "covers_from",
             "covers_to",
-            "accessed_on",
+            "seen_on",
             "description",
             "text",
         )
@@ -165,7 +166,7 @@ class SourceAdminForm(SlugFromNameMixin, forms.ModelForm):
 class MemberAdminForm(SlugFromNameMixin, forms.ModelForm):
     class Meta:
         model = Member
-        fields = ("name", "slug", "kind", "country", "region", "description")
+        fields = ("name", "slug", "kind", "country", "region", "part_of", "description")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -194,7 +195,33 @@ class MembershipAdminForm(PartialDateMixin, forms.ModelForm):
 
     class Meta:
         model = Membership
-        fields = ("member", "role", "since", "since_precision", "note", "is_published")
+        fields = (
+            "member",
+            "role",
+            "detail",
+            "meeting",
+            "since",
+            "since_precision",
+            "ref",
+            "note",
+            "is_published",
+        )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "ref" in self.fields:
+            self.fields["ref"].required = False
+            self.fields["ref"].help_text = "Left empty, it is made from the member, the role and the detail."
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        member = cleaned.get("member") or getattr(self.instance, "member", None)
+        if "ref" in self.fields and not cleaned.get("ref") and member and cleaned.get("role"):
+            cleaned["ref"] = membership_ref(
+                member.slug, cleaned["role"], slugify(cleaned.get("detail", ""))[:40]
+            )
+            self.instance.ref = cleaned["ref"]
+        return cleaned
 
 
 class MeetingAdminForm(SlugFromNameMixin, PartialDateMixin, forms.ModelForm):
@@ -244,7 +271,7 @@ class PledgeAdminForm(PartialDateMixin, forms.ModelForm):
     conditional UPDATE in the same transaction.
     """
 
-    partial_dates = (("announced_on", "announced_precision"),)
+    partial_dates = (("announced_on", "announced_precision"), ("reported_on", "reported_precision"))
 
     # Set to False where no citation formset comes with the form (reverting from the history):
     # publishing is then checked against the citations in the database.
@@ -262,16 +289,19 @@ class PledgeAdminForm(PartialDateMixin, forms.ModelForm):
     class Meta:
         model = Pledge
         fields = (
-            "member",
             "pledge_type",
             "status",
             "summary",
             "conditions",
             "announced_on",
             "announced_precision",
+            "reported_on",
+            "reported_precision",
             "quantity",
+            "quantity_qualifier",
             "quantity_unit",
             "amount",
+            "amount_qualifier",
             "currency",
             "note",
             "is_published",
@@ -405,7 +435,17 @@ class CitationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Citation
-        fields = ("source", "quote", "locator", "note", "pledge", "membership", "meeting", "headline_count")
+        fields = (
+            "source",
+            "quote",
+            "part",
+            "locator",
+            "note",
+            "pledge",
+            "membership",
+            "meeting",
+            "headline_count",
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -9,14 +9,20 @@ from django.db.models import Case, Count, IntegerField, Max, Value, When
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from pledges.models import STATUS_RANK, Member, Pledge, PledgeType, Status
+from pledges.models import STATUS_RANK, Member, Pledge, PledgeParty, PledgeType, Status
 
 RANK_TO_STATUS = {rank: status for status, rank in STATUS_RANK.items()}
 
-STRENGTH = Case(
-    *[When(status=status, then=Value(rank)) for status, rank in STATUS_RANK.items()],
-    output_field=IntegerField(),
-)
+
+def strength(field: str = "status") -> Case:
+    """A status as its rank (STATUS_RANK), so the database can take the strongest with MAX."""
+    return Case(
+        *[When(**{field: status}, then=Value(rank)) for status, rank in STATUS_RANK.items()],
+        output_field=IntegerField(),
+    )
+
+
+STRENGTH = strength()
 
 
 @dataclass
@@ -43,11 +49,13 @@ class Row:
 
 
 def strongest_by_member_and_type(pledges) -> dict[tuple[int, int], tuple[Status, int]]:
-    """(member id, type id) → (strongest status, number of pledges). One query, grouped in the database."""
+    """(member id, type id) → (strongest status, number of pledges), a joint pledge counting for each of
+    its parties. One query, grouped in the database."""
     rows = (
-        pledges.order_by()
-        .values_list("member_id", "pledge_type_id")
-        .annotate(best=Max(STRENGTH), n=Count("pk"))
+        PledgeParty.objects.filter(pledge__in=pledges.order_by().values("pk"))
+        .order_by()
+        .values_list("member_id", "pledge__pledge_type_id")
+        .annotate(best=Max(strength("pledge__status")), n=Count("pledge_id"))
     )
     return {(m, t): (RANK_TO_STATUS[best], n) for m, t, best, n in rows}
 
@@ -56,7 +64,7 @@ def build_matrix(members, types, pledges=None) -> list[Row]:
     """Rows for `members` (in their order) with a cell per type in `types`. One query."""
     pledges = Pledge.objects.published() if pledges is None else pledges
     members = list(members)
-    table = strongest_by_member_and_type(pledges.filter(member__in=[m.pk for m in members]))
+    table = strongest_by_member_and_type(pledges.filter(parties__member__in=[m.pk for m in members]))
     rows = []
     for member in members:
         row = Row(member)
@@ -68,9 +76,14 @@ def build_matrix(members, types, pledges=None) -> list[Row]:
 
 
 def strongest_by_member(pledges=None) -> dict[int, Status]:
-    """member id → the strongest status of all its published pledges. One query."""
+    """member id → the strongest status of all its published pledges (as any party). One query."""
     pledges = Pledge.objects.published() if pledges is None else pledges
-    rows = pledges.order_by().values_list("member_id").annotate(best=Max(STRENGTH))
+    rows = (
+        PledgeParty.objects.filter(pledge__in=pledges.order_by().values("pk"))
+        .order_by()
+        .values_list("member_id")
+        .annotate(best=Max(strength("pledge__status")))
+    )
     return {member_id: RANK_TO_STATUS[best] for member_id, best in rows}
 
 

@@ -3,7 +3,14 @@
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-SEARCH_FIELDS = ("summary", "conditions", "note", "quantity_unit", "member__name", "pledge_type__name")
+SEARCH_FIELDS = ("summary", "conditions", "note", "quantity_unit", "pledge_type__name")
+
+
+def _by_party_name(word: str):
+    """Ids of pledges one of whose parties is named with the word (an uncorrelated subquery)."""
+    from pledges.models import PledgeParty
+
+    return PledgeParty.objects.filter(member__name__icontains=word).values("pledge_id")
 
 
 def search_pledges(queryset: QuerySet, text: str) -> QuerySet:
@@ -26,7 +33,7 @@ def search_pledges(queryset: QuerySet, text: str) -> QuerySet:
         by_text = Pledge.objects.annotate(search=PLEDGE_SEARCH_VECTOR).filter(search=query).values("pk")
         names = Q()
         for word in words:
-            names &= Q(member__name__icontains=word) | Q(pledge_type__name__icontains=word)
+            names &= Q(pk__in=_by_party_name(word)) | Q(pledge_type__name__icontains=word)
         by_name = Pledge.objects.filter(names).values("pk")
         return queryset.filter(pk__in=by_text.union(by_name))
     condition = Q()
@@ -34,5 +41,6 @@ def search_pledges(queryset: QuerySet, text: str) -> QuerySet:
         matches_word = Q()
         for field in SEARCH_FIELDS:
             matches_word |= Q(**{f"{field}__icontains": word})
+        matches_word |= Q(pk__in=_by_party_name(word))
         condition &= matches_word
     return queryset.filter(condition)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
-from pledges.models import Pledge, format_partial_date
+from pledges.models import Pledge, format_number, format_partial_date, parties_prefetch, qualified
 
 PUBLISHED_REASON = "Published"
 UNPUBLISHED_REASON = "Unpublished"
@@ -53,9 +53,10 @@ def _set_published(
         )
         pledges = (
             Pledge.objects.filter(pk__in=pks)
-            .select_related("member", "pledge_type")
+            .select_related("pledge_type")
+            .prefetch_related(parties_prefetch())
             .annotate(citation_count=Count("citations"))
-            .order_by("member__name", "pk")
+            .order_by("pk")
         )
         for pledge in pledges:
             if pledge.is_published == published:
@@ -104,12 +105,12 @@ class PublicChange:
 # The fields a reader sees, in the order a page shows them; the announcement date and its
 # precision are shown as one value.
 PUBLIC_FIELDS = (
-    ("member", "Member"),
     ("pledge_type", "Type of help"),
     ("status", "Status"),
     ("summary", "Summary"),
     ("conditions", "Conditions"),
     ("announced", "Announced"),
+    ("reported", "First reported"),
     ("quantity", "Quantity"),
     ("amount", "Amount"),
     ("note", "Note"),
@@ -120,16 +121,22 @@ def public_values(record) -> dict[str, str]:
     """The public fields of one history record of a pledge, as text."""
     status_labels = dict(Pledge._meta.get_field("status").choices)
     quantity = (
-        f"{record.quantity.normalize():,f} {record.quantity_unit}" if record.quantity is not None else ""
+        f"{qualified(format_number(record.quantity), record.quantity_qualifier)} {record.quantity_unit}"
+        if record.quantity is not None
+        else ""
     )
-    amount = f"{record.amount.normalize():,f} {record.currency}" if record.amount is not None else ""
+    amount = (
+        f"{qualified(format_number(record.amount), record.amount_qualifier)} {record.currency}"
+        if record.amount is not None
+        else ""
+    )
     return {
-        "member": record.member.name if record.member else "",
         "pledge_type": record.pledge_type.name if record.pledge_type else "",
         "status": str(status_labels.get(record.status, record.status)),
         "summary": record.summary,
         "conditions": record.conditions,
         "announced": format_partial_date(record.announced_on, record.announced_precision),
+        "reported": format_partial_date(record.reported_on, record.reported_precision),
         "quantity": quantity.strip(),
         "amount": amount.strip(),
         "note": record.note,
@@ -158,13 +165,17 @@ def recent_public_changes(limit: int = 50) -> list[PublicChange]:
         history.objects.filter(is_published=True, id__in=Pledge.objects.published().values("pk"))
         .exclude(history_type="-")
         .annotate(previous_id=Subquery(previous.values("history_id")[:1]))
-        .select_related("member", "pledge_type")
+        .select_related("pledge_type")
         .order_by("-history_date", "-history_id")[:limit]
     )
     previous_ids = [record.previous_id for record in records if record.previous_id]
-    previous_records = history.objects.filter(history_id__in=previous_ids).select_related(
-        "member", "pledge_type"
-    )
+    previous_records = history.objects.filter(history_id__in=previous_ids).select_related("pledge_type")
+    parties = {
+        pledge.pk: pledge.parties_display
+        for pledge in Pledge.objects.filter(pk__in={record.id for record in records}).prefetch_related(
+            parties_prefetch()
+        )
+    }
     before = {record.history_id: record for record in previous_records}
 
     changes = []
@@ -188,7 +199,7 @@ def recent_public_changes(limit: int = 50) -> list[PublicChange]:
                 pledge_id=record.id,
                 changed_at=record.history_date,
                 kind=kind,
-                member=new["member"],
+                member=parties.get(record.id, ""),
                 pledge_type=new["pledge_type"],
                 status=new["status"],
                 summary=record.summary,

@@ -2,9 +2,22 @@
 
 from collections.abc import Iterator
 
+from django.db import models
 from django.db.models import Count, Q
 
-from pledges.models import Citation, HeadlineCount, Meeting, Member, Membership, Pledge, normalise_whitespace
+from pledges.ledger import Entry, Ledger, coverage_problems
+from pledges.models import (
+    Citation,
+    HeadlineCount,
+    Meeting,
+    Member,
+    Membership,
+    Pledge,
+    ReviewEntry,
+    Source,
+    normalise_whitespace,
+    part_starts,
+)
 
 # The date each kind of fact carries, checked against the dates its sources cover.
 FACT_DATES = {
@@ -17,7 +30,66 @@ FACT_DATES = {
 
 def find_problems() -> list[str]:
     """Every problem found, as readable sentences; an empty list means the data is sound."""
-    return [*quote_problems(), *uncited_problems(), *member_problems(), *date_problems()]
+    return [
+        *quote_problems(),
+        *uncited_problems(),
+        *member_problems(),
+        *party_problems(),
+        *date_problems(),
+        *part_problems(),
+        *ledger_problems(),
+    ]
+
+
+def party_problems() -> Iterator[str]:
+    for pledge in Pledge.objects.filter(parties=None):
+        yield f"Pledge {pledge.ref} has no party: name at least one member."
+
+
+def part_problems() -> Iterator[str]:
+    """A part whose opening words are not in its source, a citation placed in another source's part."""
+    for source in Source.objects.filter(parts__isnull=False).distinct().prefetch_related("parts"):
+        placed = {part.pk for part, _ in part_starts(normalise_whitespace(source.text), source.parts.all())}
+        for part in source.parts.all():
+            if source.text and part.pk not in placed:
+                yield f"Part {part.position} of {source.slug}: opening words not found in the text, in order."
+    wrong = Citation.objects.filter(part__isnull=False).exclude(part__source=models.F("source"))
+    for citation in wrong:
+        yield f"Citation {citation.pk}: its part belongs to another source than its quote."
+
+
+def fact_keys() -> set[str]:
+    """Every fact a ledger may name, as "pledge:<ref>", "role:<ref>", "meeting:<slug>", "count:<slug>"."""
+    return (
+        {f"pledge:{ref}" for ref in Pledge.objects.values_list("ref", flat=True)}
+        | {f"role:{ref}" for ref in Membership.objects.values_list("ref", flat=True)}
+        | {f"meeting:{slug}" for slug in Meeting.objects.values_list("slug", flat=True)}
+        | {f"count:{slug}" for slug in HeadlineCount.objects.values_list("slug", flat=True)}
+    )
+
+
+def ledger_problems() -> Iterator[str]:
+    """Each source with text has a review ledger that accounts for every sentence about security help,
+    and names only facts that exist."""
+    entries: dict[int, list[ReviewEntry]] = {}
+    for entry in ReviewEntry.objects.order_by("source_id", "position"):
+        entries.setdefault(entry.source_id, []).append(entry)
+    facts = fact_keys()
+    for source in Source.objects.exclude(text="").order_by("slug"):
+        rows = entries.get(source.pk)
+        ledger = None
+        if rows:
+            ledger = Ledger(
+                source=source.slug,
+                entries=[
+                    Entry(passage=e.passage, facts=list(e.facts), reason=e.reason, why=e.why) for e in rows
+                ],
+            )
+        yield from coverage_problems(source.slug, source.text, ledger)
+        for row in rows or []:
+            for fact in row.facts:
+                if fact not in facts:
+                    yield f"Ledger {source.slug}, entry {row.position}: names {fact!r}, which does not exist."
 
 
 def quote_problems() -> Iterator[str]:

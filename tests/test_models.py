@@ -89,7 +89,7 @@ def test_a_country_needs_its_code_and_every_member_a_name():
     refused(lambda: make_member(kind=Member.Kind.COUNTRY, country=""))
     refused(lambda: make_member(name=""))
     assert (
-        make_member(kind=Member.Kind.GROUP, country="", name="About 10 European countries").is_named is False
+        make_member(kind=Member.Kind.UNNAMED_GROUP, country="", name="About 10 European countries").is_named is False
     )
 
 

@@ -123,6 +123,17 @@ def cited(citation: Citation, links: Links) -> dict:
         "quote": citation.quote,
         "locator": unknown_if_empty(citation.locator),
         "source": source_ref(citation.source, links),
+        "part": part_json(citation.part) if citation.part_id else None,
+    }
+
+
+def part_json(part) -> dict:
+    """The piece of a source a quote is from, with its own date."""
+    return {
+        "position": part.position,
+        "title": part.title,
+        "dated_on": iso(part.dated_on),
+        "dated_precision": part.dated_precision,
     }
 
 
@@ -130,23 +141,28 @@ def cited(citation: Citation, links: Links) -> dict:
 
 
 def pledge_json(pledge: Pledge, links: Links) -> dict:
-    """Needs member, pledge_type and citations with their sources loaded."""
+    """Needs parties (`party_list`), pledge_type and citations with their sources and parts loaded."""
     return {
         "id": pledge.pk,
         "ref": pledge.ref,
         "url": links.api("pledge_detail", pledge.pk),
         "web_url": links.web(pledge),
-        "member": member_ref(pledge.member, links),
+        "members": [member_ref(m, links) for m in pledge.party_members],
         "pledge_type": type_ref(pledge.pledge_type, links),
         "status": pledge.status,
         "status_label": pledge.get_status_display(),
+        "is_stance": pledge.is_stance,
         "summary": pledge.summary,
         "conditions": pledge.conditions,
         "announced_on": iso(pledge.announced_on),
         "announced_precision": pledge.announced_precision,
+        "reported_on": iso(pledge.reported_on),
+        "reported_precision": pledge.reported_precision,
         "quantity": decimal(pledge.quantity),
+        "quantity_qualifier": pledge.quantity_qualifier if pledge.quantity is not None else None,
         "quantity_unit": unknown_if_empty(pledge.quantity_unit),
         "amount": decimal(pledge.amount),
+        "amount_qualifier": pledge.amount_qualifier if pledge.amount is not None else None,
         "currency": unknown_if_empty(pledge.currency),
         "note": pledge.note,
         "updated_at": iso(pledge.updated_at),
@@ -156,8 +172,11 @@ def pledge_json(pledge: Pledge, links: Links) -> dict:
 
 def role_json(membership: Membership, links: Links) -> dict:
     return {
+        "ref": membership.ref,
         "role": membership.role,
         "role_label": membership.get_role_display(),
+        "detail": unknown_if_empty(membership.detail),
+        "meeting": meeting_ref(membership.meeting, links) if membership.meeting_id else None,
         "since": iso(membership.since),
         "since_precision": membership.since_precision,
         "note": membership.note,
@@ -174,6 +193,7 @@ def member_json(member: Member, links: Links) -> dict:
         "web_url": links.web(member),
         "kind": member.kind,
         "kind_label": member.get_kind_display(),
+        "part_of": member_ref(member.part_of, links) if member.part_of_id else None,
         "country": member.country.code or None,
         "region": unknown_if_empty(member.region),
         "region_label": member.get_region_display() if member.region else None,
@@ -214,7 +234,7 @@ def source_json(source: Source, links: Links) -> dict:
         "published_on": iso(source.published_on),
         "covers_from": iso(source.covers_from),
         "covers_to": iso(source.covers_to),
-        "accessed_on": iso(source.accessed_on),
+        "seen_on": iso(source.seen_on),
         "description": source.description,
         "citation_count": source.citation_count,
         "pledges_url": links.api("pledge_list", query=f"source={source.slug}"),
@@ -274,6 +294,7 @@ def citation_json(citation: Citation, links: Links) -> dict:
         "locator": unknown_if_empty(citation.locator),
         "note": citation.note,
         "source": source_ref(citation.source, links),
+        "part": part_json(citation.part) if citation.part_id else None,
         "supports": supported_fact(citation, links),
     }
 

@@ -17,7 +17,16 @@ from django.views.decorators.csrf import csrf_exempt
 from pledges.api import serializers
 from pledges.api.serializers import Links
 from pledges.filters import MeetingFilterSet, MemberFilterSet, PledgeFilterSet, SourceFilterSet
-from pledges.models import Citation, HeadlineCount, Meeting, Member, Pledge, PledgeType, Source
+from pledges.models import (
+    Citation,
+    HeadlineCount,
+    Meeting,
+    Member,
+    Pledge,
+    PledgeType,
+    Source,
+    parties_prefetch,
+)
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -35,7 +44,7 @@ ENDPOINTS = (
 
 # Citations with their sources, without the sources' archived text (it can run to many pages).
 CITATIONS_WITH_SOURCES = Prefetch(
-    "citations", queryset=Citation.objects.select_related("source").defer("source__text")
+    "citations", queryset=Citation.objects.select_related("source", "part").defer("source__text")
 )
 
 
@@ -187,11 +196,12 @@ class DetailEndpoint(ApiView):
 
 
 def pledges() -> QuerySet:
-    """Published pledges with member and type (one join) and citations with sources (one query)."""
+    """Published pledges with their type (one join), parties with members (one query) and citations with
+    sources and parts (one query)."""
     return (
         Pledge.objects.published()
-        .select_related("member", "pledge_type")
-        .prefetch_related(CITATIONS_WITH_SOURCES)
+        .select_related("pledge_type")
+        .prefetch_related(parties_prefetch(), CITATIONS_WITH_SOURCES)
     )
 
 
@@ -216,7 +226,7 @@ def citations() -> QuerySet:
     """Published citations with their source and the fact each supports (one query)."""
     return (
         Citation.objects.published()
-        .select_related("source", "pledge", "membership__member", "meeting", "headline_count")
+        .select_related("source", "part", "pledge", "membership__member", "meeting", "headline_count")
         .defer("source__text")
     )
 

@@ -83,7 +83,7 @@ class FilteredListView(FilterView):
         return context
 
 
-def facet_counts(filterset, parameter: str, field: str) -> dict:
+def facet_counts(filterset, parameter: str, field: str, distinct: bool = False) -> dict:
     """How many rows each value of `field` would match with every filter applied except `parameter`.
 
     One query: it reuses the filter values the (valid) filterset has already cleaned. The counts next
@@ -93,6 +93,7 @@ def facet_counts(filterset, parameter: str, field: str) -> dict:
     for name, value in getattr(filterset.form, "cleaned_data", {}).items():
         if name not in (parameter, "ordering"):
             queryset = filterset.filters[name].filter(queryset, value)
-    # Every filter of a pledge list keeps one row per pledge (foreign keys, EXISTS), so no DISTINCT.
-    rows = queryset.order_by().values_list(field).annotate(n=Count("pk"))
+    # Every filter of a pledge list keeps one row per pledge (foreign keys, EXISTS), so no DISTINCT,
+    # unless the field itself goes through a pledge's parties and two parties may share its value.
+    rows = queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=distinct))
     return dict(rows)

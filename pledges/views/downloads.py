@@ -19,7 +19,7 @@ from pledges.exports import (
     json_response,
     safe_cell,
 )
-from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source, data_as_of
+from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source, SourcePart, data_as_of
 from pledges.views.pages import MeetingListView
 
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); quotes remain their authors'."
@@ -52,10 +52,24 @@ def _fact(citation: Citation) -> tuple[str, str]:
     return target._meta.model_name, "/".join(target.natural_key())
 
 
+PARTS = Exporter(
+    (
+        ("source", lambda p: p.source.slug),
+        ("position", lambda p: p.position),
+        ("title", lambda p: p.title),
+        ("dated_on", lambda p: p.dated_on.isoformat() if p.dated_on else None),
+        ("dated_precision", lambda p: p.dated_precision),
+        ("note", lambda p: p.note or None),
+    )
+)
+
 CITATIONS = Exporter(
     (
         ("id", lambda c: c.pk),
         ("source", lambda c: c.source.slug),
+        ("part", lambda c: c.part.position if c.part_id else None),
+        ("part_dated_on", lambda c: c.part.dated_on.isoformat() if c.part_id and c.part.dated_on else None),
+        ("part_dated_precision", lambda c: c.part.dated_precision if c.part_id else None),
         ("quote", lambda c: c.quote),
         ("locator", lambda c: c.locator or None),
         ("note", lambda c: c.note or None),
@@ -68,8 +82,10 @@ CITATIONS = Exporter(
 
 def dataset_tables() -> dict[str, tuple[Exporter, list]]:
     """Every published table, in a fixed number of queries."""
-    citations = Citation.objects.published().select_related(
-        "source", "pledge", "membership__member", "meeting", "headline_count"
+    citations = (
+        Citation.objects.published()
+        .select_related("source", "part", "pledge", "membership__member", "meeting", "headline_count")
+        .defer("source__text")
     )
     return {
         "members": (MEMBERS, list(Member.objects.with_public_facts())),
@@ -81,6 +97,12 @@ def dataset_tables() -> dict[str, tuple[Exporter, list]]:
         "sources": (
             SOURCES,
             list(Source.objects.with_citation_counts()),
+        ),
+        "source_parts": (
+            PARTS,
+            list(
+                SourcePart.objects.filter(source__in=Source.objects.cited_publicly()).select_related("source")
+            ),
         ),
         "citations": (CITATIONS, list(citations.order_by("pk"))),
         "meetings": (MEETINGS, list(MeetingListView().get_queryset())),

@@ -21,7 +21,16 @@ from django.views.decorators.http import require_safe
 from pledges.context_processors import SITE_NAME
 from pledges.forms import EmbedOptionsForm
 from pledges.matrix import group_by
-from pledges.models import STATUS_ICONS, STATUS_RANK, Citation, Member, Pledge, Status, data_as_of
+from pledges.models import (
+    STATUS_ICONS,
+    STATUS_RANK,
+    Citation,
+    Member,
+    Pledge,
+    Status,
+    data_as_of,
+    parties_prefetch,
+)
 
 # The iframe's size when the host page has not resized it yet (embed-host.js does, to fit).
 EMBED_WIDTH = 600
@@ -91,12 +100,15 @@ def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "pledges/embed.html", context, status=400)
     types = options.cleaned_data["types"]
     theme = options.cleaned_data["theme"] or "light"
-    pledges = Pledge.objects.published().filter(member=member)
+    pledges = Pledge.objects.published().by_party(member)
     if types:
         pledges = pledges.filter(pledge_type__in=types)
     pledges = list(
         pledges.select_related("pledge_type").prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
+            parties_prefetch(),
+            Prefetch(
+                "citations", queryset=Citation.objects.select_related("source", "part").defer("source__text")
+            ),
         )
     )
     # Types in the site's order, each with its pledges strongest first.
@@ -134,7 +146,7 @@ def member_card(request: HttpRequest, slug: str) -> HttpResponse:
     member = get_object_or_404(Member, slug=slug)
     counts = (
         Pledge.objects.published()
-        .filter(member=member)
+        .by_party(member)
         .values("pledge_type_id", "pledge_type__name", "pledge_type__order", "status")
         .annotate(n=Count("pk"))
         .order_by("pledge_type__order", "pledge_type__name", "pledge_type_id")

@@ -10,6 +10,12 @@ from pledges.models import Member, Pledge, PledgeType, published_memberships
 from pledges.views.base import FilteredListView
 
 
+def timeline_key(pledge: Pledge) -> tuple:
+    """Dated pledges first, by the actor's own date where there is one, else the date first reported."""
+    date = pledge.announced_on or pledge.reported_on
+    return (date is None, date, pledge.pk)
+
+
 class MemberListView(FilteredListView):
     filterset_class = MemberFilterSet
     template_name = "pledges/member_list.html"
@@ -47,16 +53,14 @@ class MemberDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         member = self.object
-        pledges = list(Pledge.objects.published().filter(member=member).for_listing().by_strength())
+        pledges = list(Pledge.objects.published().by_party(member).for_listing().by_strength())
         by_type = group_by(pledges, lambda p: p.pledge_type)
         types = list(PledgeType.objects.all())
         context.update(
             pledges=pledges,
             groups=[(t, by_type[t]) for t in types if t in by_type],
             missing_types=[t for t in types if t not in by_type],
-            timeline=sorted(
-                (p for p in pledges), key=lambda p: (p.announced_on is None, p.announced_on), reverse=False
-            ),
+            timeline=sorted(pledges, key=timeline_key),
             meetings=list(member.hosted_meetings.public()),
             matrix_row=build_matrix([member], types)[0] if pledges else None,
             cite_title=member.name,

@@ -5,9 +5,9 @@ from django.views.generic import TemplateView
 
 from pledges.maps import MapEntry, europe_map
 from pledges.matrix import build_matrix, render_cells, strongest_by_member
-from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source
+from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source, parties_prefetch
 
-KIND_ORDER = {Member.Kind.COUNTRY: 0, Member.Kind.ORGANISATION: 1, Member.Kind.GROUP: 2}
+KIND_ORDER = {kind: n for n, kind in enumerate(Member.Kind)}
 
 
 class OverviewView(TemplateView):
@@ -16,7 +16,9 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = HeadlineCount.objects.public().prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source").defer("source__text"))
+            Prefetch(
+                "citations", queryset=Citation.objects.select_related("source", "part").defer("source__text")
+            )
         )
         members = sorted(
             Member.objects.with_public_facts(with_counts=False),
@@ -39,8 +41,10 @@ class OverviewView(TemplateView):
             types=types,
             map=drawn,
             recent=list(
-                published.select_related("member", "pledge_type").order_by(
-                    F("announced_on").desc(nulls_last=True), "-pk"
+                published.select_related("pledge_type")
+                .prefetch_related(parties_prefetch())
+                .order_by(
+                    F("announced_on").desc(nulls_last=True), F("reported_on").desc(nulls_last=True), "-pk"
                 )[:8]
             ),
         )

@@ -22,7 +22,7 @@ from pledges.services import recent_public_changes
 from pledges.views.base import FilteredListView
 
 CITATIONS_WITH_SOURCES = Prefetch(
-    "citations", queryset=Citation.objects.select_related("source").defer("source__text")
+    "citations", queryset=Citation.objects.select_related("source", "part").defer("source__text")
 )
 
 
@@ -46,10 +46,11 @@ class TypeDetailView(DetailView):
         by_status = {status: [] for status in Status}
         seen = set()
         for pledge in pledges:
-            if pledge.member_id not in seen:
-                seen.add(pledge.member_id)
-                status, count = table[(pledge.member_id, self.object.pk)]
-                by_status[status].append({"member": pledge.member, "count": count})
+            for member in pledge.party_members:
+                if member.pk not in seen:
+                    seen.add(member.pk)
+                    status, count = table[(member.pk, self.object.pk)]
+                    by_status[status].append({"member": member, "count": count})
         context.update(
             pledges=pledges,
             by_status=[(s, STATUS_ICONS[s], rows) for s, rows in by_status.items() if rows],

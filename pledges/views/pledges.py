@@ -6,7 +6,7 @@ from django.views.generic import DetailView
 
 from pledges.exports import PLEDGES
 from pledges.filters import PledgeFilterSet
-from pledges.models import Citation, Member, Pledge, PledgeType, Region, Status
+from pledges.models import Citation, Member, Pledge, PledgeParty, PledgeType, Region, Status, parties_prefetch
 from pledges.services import PUBLIC_FIELDS, public_values
 from pledges.views.base import FilteredListView, facet_counts
 
@@ -42,11 +42,16 @@ class PledgeListView(FilteredListView):
         # Grouped by the pledge's own foreign keys (no join); options look their counts up by id.
         type_counts = counts("type", "pledge_type_id")
         status_counts = counts("status", "status")
-        member_counts = counts("member", "member_id")
-        region_counts = counts("region", "member__region")
+        # A joint pledge counts once for each of its parties, and once for a region it shares.
+        member_counts = counts("member", "parties__member_id")
+        region_counts = (
+            facet_counts(self.filterset, "region", "parties__member__region", distinct=True)
+            if with_counts
+            else {}
+        )
         chosen = {name: set(data.getlist(name)) for name in ("type", "status", "member", "region")}
         members = Member.objects.filter(
-            Exists(Pledge.objects.published().filter(member=OuterRef("pk")))
+            Exists(PledgeParty.objects.filter(member=OuterRef("pk"), pledge__is_published=True))
         ).only("slug", "name", "kind")
 
         def option(name, value, label, table, key=None):
@@ -76,21 +81,21 @@ class PledgeDetailView(DetailView):
 
     def get_object(self, queryset=None):
         citations = (
-            Citation.objects.select_related("source")
+            Citation.objects.select_related("source", "part")
             .defer("source__text")
             .order_by("source__published_on", "pk")
         )
         return get_object_or_404(
             Pledge.objects.published()
-            .select_related("member", "pledge_type")
-            .prefetch_related(Prefetch("citations", queryset=citations)),
+            .select_related("pledge_type")
+            .prefetch_related(parties_prefetch(), Prefetch("citations", queryset=citations)),
             pk=self.kwargs["pk"],
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["changes"] = public_history(self.object)
-        context["cite_title"] = f"{self.object.member.name}: {self.object.pledge_type.name}"
+        context["cite_title"] = f"{self.object.parties_display}: {self.object.pledge_type.name}"
         return context
 
 
@@ -100,9 +105,7 @@ def public_history(pledge: Pledge) -> list[dict]:
     One query. Versions saved while the pledge was a draft are left out; the first published
     version is shown as "published" without a diff, since what the draft said is not public.
     """
-    records = list(
-        pledge.history.select_related("member", "pledge_type").order_by("history_date", "history_id")
-    )
+    records = list(pledge.history.select_related("pledge_type").order_by("history_date", "history_id"))
     labels = dict(PUBLIC_FIELDS)
     changes, previous = [], None
     for record in records:

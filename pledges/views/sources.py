@@ -2,13 +2,13 @@
 
 import re
 
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
 from pledges.exports import SOURCES
 from pledges.filters import SourceFilterSet
-from pledges.models import Citation, Source
+from pledges.models import Citation, PledgeParty, Source
 from pledges.views.base import FilteredListView
 
 
@@ -27,7 +27,8 @@ class SourceListView(FilteredListView):
 class SourceDetailView(DetailView):
     """A source's details and archived text, each quote cited from it marked and anchored.
 
-    Queries: the source, and its published citations with the facts they support (one join).
+    Queries: the source, its published citations with the facts they support (one join) and the
+    parties of their pledges, its parts, and the passages its review ledger did not record.
     """
 
     template_name = "pledges/source_detail.html"
@@ -42,16 +43,30 @@ class SourceDetailView(DetailView):
             Citation.objects.published()
             .filter(source=self.object)
             .select_related(
-                "pledge__member",
                 "pledge__pledge_type",
                 "membership__member",
                 "meeting",
                 "headline_count",
+                "part",
+            )
+            .prefetch_related(
+                Prefetch(
+                    "pledge__parties",
+                    queryset=PledgeParty.objects.select_related("member").order_by("position"),
+                    to_attr="party_list",
+                )
             )
         )
         segments, unplaced = mark_quotes(self.object.text, citations)
         context.update(
-            citations=citations, segments=segments, unplaced=unplaced, cite_title=self.object.title
+            citations=citations,
+            segments=segments,
+            unplaced=unplaced,
+            parts=list(self.object.parts.all()),
+            not_recorded=list(
+                self.object.review_entries.exclude(reason="").select_related("part").order_by("position")
+            ),
+            cite_title=self.object.title,
         )
         return context
 

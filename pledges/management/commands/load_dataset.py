@@ -4,7 +4,19 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from pledges.dataset import fixture_path
-from pledges.models import Citation, HeadlineCount, Meeting, Member, Membership, Pledge, PledgeType, Source
+from pledges.models import (
+    Citation,
+    HeadlineCount,
+    Meeting,
+    Member,
+    Membership,
+    Pledge,
+    PledgeParty,
+    PledgeType,
+    ReviewEntry,
+    Source,
+    SourcePart,
+)
 
 
 class Command(BaseCommand):
@@ -19,15 +31,18 @@ class Command(BaseCommand):
             self.stdout.write("No dataset to load yet (fixtures/tracker.json is missing).")
             return
         with transaction.atomic():
+            self.forget_derived_rows(path)
             call_command("loaddata", str(path), verbosity=0)
             created = sum(
                 self.record_initial_history(model)
                 for model in (
                     Source,
+                    SourcePart,
                     Member,
                     Membership,
                     PledgeType,
                     Pledge,
+                    PledgeParty,
                     Meeting,
                     HeadlineCount,
                     Citation,
@@ -43,6 +58,17 @@ class Command(BaseCommand):
             f"{Source.objects.count()} sources, {Citation.objects.count()} citations"
             + (f"; {created} first history records." if created else ".")
         )
+
+    def forget_derived_rows(self, path) -> None:
+        """The shipped pledges' parties and the shipped sources' ledgers are the fixture's alone: drop
+        them before loading, so a party or ledger entry removed from the curated files goes too."""
+        import json
+
+        objects = json.loads(path.read_text(encoding="utf-8"))
+        refs = [o["fields"]["ref"] for o in objects if o["model"] == "pledges.pledge"]
+        slugs = [o["fields"]["slug"] for o in objects if o["model"] == "pledges.source"]
+        PledgeParty.objects.filter(pledge__ref__in=refs).delete()
+        ReviewEntry.objects.filter(source__slug__in=slugs).delete()
 
     def record_initial_history(self, model) -> int:
         """loaddata saves raw rows, which django-simple-history does not record; record them once."""

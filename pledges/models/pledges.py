@@ -1,0 +1,364 @@
+"""Pledges: who offered, committed, delivered or refused which kind of help, and on what terms."""
+
+import hashlib
+
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from .common import (
+    DatePrecision,
+    Qualifier,
+    SlugManager,
+    format_number,
+    format_partial_date,
+    partial_date_constraint,
+    qualified,
+)
+from .members import Member
+
+
+class PledgeType(models.Model):
+    """A kind of help: troops, air policing, funding... Editable data, in the order pages show it."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("pledges:type_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Status(models.TextChoices):
+    """The ladder of an offer, weakest first, then the stances that stand apart from it."""
+
+    PROPOSED = "proposed", "Proposed"
+    WILLING = "willing", "Willing"
+    COMMITTED = "committed", "Committed"
+    DELIVERED = "delivered", "Delivered"
+    RULED_OUT = "ruled-out", "Ruled out"
+    RESERVATIONS = "reservations", "Reservations"
+    NOT_OFFERED = "not-offered", "Not offered"
+
+
+# The ladder: an offer of help, weakest first. Only these count as commitments anywhere.
+LADDER = (Status.PROPOSED, Status.WILLING, Status.COMMITTED, Status.DELIVERED)
+# Stances outside the ladder: data, shown apart, never counted as an offer.
+STANCES = (Status.RULED_OUT, Status.RESERVATIONS, Status.NOT_OFFERED)
+
+# Higher is stronger. Any offer outranks every stance when picking a member's strongest status for a
+# type; among stances a refusal is the clearest statement, then reservations, then "not offered".
+STATUS_RANK = {
+    Status.NOT_OFFERED: 0,
+    Status.RESERVATIONS: 1,
+    Status.RULED_OUT: 2,
+    Status.PROPOSED: 3,
+    Status.WILLING: 4,
+    Status.COMMITTED: 5,
+    Status.DELIVERED: 6,
+}
+
+STATUS_DESCRIPTIONS = {
+    Status.PROPOSED: "Put forward as an idea or plan, without an offer to carry it out.",
+    Status.WILLING: "Offered, ready or open to it, often on conditions; also any general undertaking "
+    "that names no kind of help.",
+    Status.COMMITTED: "Decided or agreed for a named kind of help, which may still be conditional.",
+    Status.DELIVERED: "Done: in force, paid, sent or in place, as the text says.",
+    Status.RULED_OUT: "Said it will not do this, or is reported as refusing or keeping from it.",
+    Status.RESERVATIONS: "Expressed doubts or said it is too early, without refusing.",
+    Status.NOT_OFFERED: "Reported as not having offered it, without a refusal of its own.",
+}
+
+# Text symbols shown next to each status, so it never depends on colour alone.
+STATUS_ICONS = {
+    Status.PROPOSED: "○",
+    Status.WILLING: "◐",
+    Status.COMMITTED: "●",
+    Status.DELIVERED: "✔",
+    Status.RULED_OUT: "✕",
+    Status.RESERVATIONS: "?",
+    Status.NOT_OFFERED: "–",
+}
+
+
+def is_stance(status: str) -> bool:
+    return status in STANCES
+
+
+def strongest_status(statuses) -> str | None:
+    """The strongest of several statuses: any offer above any stance (see STATUS_RANK)."""
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    return max(statuses, key=lambda status: STATUS_RANK[Status(status)])
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", "Euro"
+    USD = "USD", "US dollar"
+    GBP = "GBP", "Pound sterling"
+    NOK = "NOK", "Norwegian krone"
+    SEK = "SEK", "Swedish krona"
+    DKK = "DKK", "Danish krone"
+    CAD = "CAD", "Canadian dollar"
+    AUD = "AUD", "Australian dollar"
+    JPY = "JPY", "Japanese yen"
+    CHF = "CHF", "Swiss franc"
+    PLN = "PLN", "Polish złoty"
+    CZK = "CZK", "Czech koruna"
+
+
+def parties_prefetch() -> models.Prefetch:
+    """A pledge's parties with their members, lead first, in `party_list`."""
+    return models.Prefetch(
+        "parties",
+        queryset=PledgeParty.objects.select_related("member").order_by("position"),
+        to_attr="party_list",
+    )
+
+
+class PledgeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_listing(self):
+        """Parties, type and citations with their sources and parts: a fixed number of queries."""
+        from .citations import Citation
+
+        return self.select_related("pledge_type").prefetch_related(
+            parties_prefetch(),
+            models.Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("source", "part").defer("source__text"),
+            ),
+        )
+
+    def by_party(self, member):
+        """Pledges in which `member` (an instance or a pk) is one of the parties."""
+        return self.filter(
+            models.Exists(PledgeParty.objects.filter(pledge=models.OuterRef("pk"), member=member))
+        )
+
+    def by_strength(self):
+        """Ordered strongest first, then most recent."""
+        rank = models.Case(
+            *[models.When(status=status, then=models.Value(rank)) for status, rank in STATUS_RANK.items()],
+            output_field=models.IntegerField(),
+        )
+        return self.alias(strength=rank).order_by(
+            "-strength", models.F("announced_on").desc(nulls_last=True), "pk"
+        )
+
+
+# The words a reader can search for, indexed with GIN on PostgreSQL.
+PLEDGE_SEARCH_VECTOR = SearchVector("summary", "conditions", "note", "quantity_unit", config="english")
+
+
+class PledgeManager(models.Manager.from_queryset(PledgeQuerySet)):
+    def get_by_natural_key(self, ref):
+        return self.get(ref=ref)
+
+
+class Pledge(models.Model):
+    """One act: an offer, commitment, delivery, proposal, refusal or other stance of one or more
+    parties on one kind of help to Ukraine."""
+
+    members = models.ManyToManyField(Member, through="PledgeParty", related_name="pledges")
+    pledge_type = models.ForeignKey("PledgeType", on_delete=models.PROTECT, related_name="pledges")
+    ref = models.SlugField(
+        max_length=150, unique=True, blank=True, help_text="Stable reference used by fixtures and exports."
+    )
+    status = models.CharField(max_length=20, choices=Status)
+    summary = models.TextField()
+    conditions = models.TextField(blank=True, help_text="For example: after a ceasefire.")
+    announced_on = models.DateField(
+        null=True, blank=True, help_text="Only when a text dates the actor’s own statement or decision."
+    )
+    announced_precision = models.CharField(
+        max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN
+    )
+    reported_on = models.DateField(
+        null=True, blank=True, help_text="The date of the earliest passage in our sources that reports it."
+    )
+    reported_precision = models.CharField(max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN)
+    quantity = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    quantity_qualifier = models.CharField(
+        max_length=10, choices=Qualifier, default=Qualifier.EXACT, help_text="As the text words it."
+    )
+    quantity_unit = models.CharField(max_length=100, blank=True, help_text="For example: Patriot systems.")
+    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    amount_qualifier = models.CharField(
+        max_length=10, choices=Qualifier, default=Qualifier.EXACT, help_text="As the text words it."
+    )
+    currency = models.CharField(max_length=3, choices=Currency, blank=True)
+    note = models.TextField(blank=True, help_text="How the text was read: ambiguity, dates, status.")
+    is_published = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PledgeManager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["pledge_type__order", models.F("announced_on").desc(nulls_last=True), "ref"]
+        indexes = [
+            models.Index(fields=["is_published", "status"], name="pledge_published_status"),
+            models.Index(fields=["is_published", "announced_on"], name="pledge_published_announced"),
+            models.Index(fields=["updated_at"], name="pledge_updated_at"),
+            # Covering indexes for the facet counts: type counts under a status filter, and status
+            # counts under a type filter, read from the index alone.
+            models.Index(fields=["is_published", "status", "pledge_type"], name="pledge_pub_status_type"),
+            models.Index(fields=["pledge_type", "is_published", "status"], name="pledge_type_pub_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="pledge_status_allowed"),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0), name="pledge_quantity_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="pledge_amount_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | ~Q(currency=""), name="pledge_amount_has_currency"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_qualifier__in=Qualifier.values), name="pledge_quantity_qualifier_allowed"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_qualifier__in=Qualifier.values), name="pledge_amount_qualifier_allowed"
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="pledge_summary_not_empty"),
+            partial_date_constraint("announced_on", "announced_precision", "pledge_announced_precision"),
+            partial_date_constraint("reported_on", "reported_precision", "pledge_reported_precision"),
+        ]
+
+    def __str__(self):
+        return f"{self.parties_display or 'No party yet'} – {self.pledge_type}: {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self.ref:
+            self.ref = self.make_ref()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("pledges:pledge_detail", args=[self.pk])
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def make_ref(self, lead: Member | None = None) -> str:
+        lead = lead or self.lead
+        base = slugify(f"{lead.slug if lead else 'pledge'}-{self.pledge_type.slug}")[:120]
+        digest = hashlib.sha1(f"{self.summary}{self.announced_on}".encode()).hexdigest()[:8]
+        return f"{base}-{digest}"
+
+    @property
+    def party_members(self) -> list[Member]:
+        """The parties, lead first: from the `for_listing()` prefetch when there is one, else one query."""
+        if not self.pk:
+            return []
+        parties = getattr(self, "party_list", None)
+        if parties is None:
+            parties = list(self.parties.select_related("member").order_by("position"))
+        return [party.member for party in parties]
+
+    @property
+    def lead(self) -> Member | None:
+        members = self.party_members
+        return members[0] if members else None
+
+    # Kept for templates and code written when a pledge had one member: the lead party.
+    member = lead
+
+    @property
+    def is_joint(self) -> bool:
+        return len(self.party_members) > 1
+
+    @property
+    def parties_display(self) -> str:
+        return ", ".join(member.name for member in self.party_members)
+
+    def partners_of(self, member: Member) -> list[Member]:
+        """The other parties, for "jointly with …" on `member`'s page."""
+        return [other for other in self.party_members if other.pk != member.pk]
+
+    @property
+    def is_stance(self) -> bool:
+        return is_stance(self.status)
+
+    @property
+    def announced_display(self) -> str:
+        return format_partial_date(self.announced_on, self.announced_precision)
+
+    @property
+    def reported_display(self) -> str:
+        return format_partial_date(self.reported_on, self.reported_precision)
+
+    @property
+    def status_icon(self) -> str:
+        return STATUS_ICONS[Status(self.status)]
+
+    @property
+    def quantity_display(self) -> str:
+        if self.quantity is None:
+            return ""
+        return (
+            f"{qualified(format_number(self.quantity), self.quantity_qualifier)} {self.quantity_unit}".strip()
+        )
+
+    @property
+    def amount_display(self) -> str:
+        if self.amount is None:
+            return ""
+        return f"{qualified(format_number(self.amount), self.amount_qualifier)} {self.currency}".strip()
+
+
+class PledgePartyManager(models.Manager):
+    def get_by_natural_key(self, pledge_ref, member_slug):
+        return self.get(pledge__ref=pledge_ref, member__slug=member_slug)
+
+
+class PledgeParty(models.Model):
+    """One party to a pledge; position 0 is the lead where the text names one."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="parties")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="pledge_parties")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PledgePartyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pledge", "position"]
+        verbose_name = "party"
+        verbose_name_plural = "parties"
+        indexes = [models.Index(fields=["member", "pledge"], name="pledge_party_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "member"], name="pledge_party_unique_member"),
+            models.UniqueConstraint(fields=["pledge", "position"], name="pledge_party_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} in {self.pledge.ref}"
+
+    def natural_key(self):
+        return (*self.pledge.natural_key(), *self.member.natural_key())
+
+    natural_key.dependencies = ["pledges.pledge", "pledges.member"]
