@@ -8,7 +8,7 @@ each other unknowingly: see PledgeAdminForm.
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count, F, ProtectedError, Q, RestrictedError
+from django.db.models import Count, F, Prefetch, ProtectedError, Q, RestrictedError
 from django.db.models.query import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,6 +24,7 @@ from pledges.forms import (
     MembershipAdminForm,
     PledgeAdminForm,
     PledgeCitationFormSet,
+    PledgePartyFormSet,
     PledgeTypeAdminForm,
     SourceAdminForm,
 )
@@ -36,6 +37,7 @@ from pledges.models import (
     Pledge,
     PledgeParty,
     PledgeType,
+    ReviewEntry,
     Source,
     SourcePart,
     parties_prefetch,
@@ -121,6 +123,22 @@ class CountCitationInline(CitationInline):
     fk_name = "headline_count"
 
 
+class SourcePartInline(admin.TabularInline):
+    model = SourcePart
+    extra = 0
+    fields = ("position", "title", "starts_with", "dated_on", "dated_precision", "note")
+
+
+class ReviewEntryInline(admin.StackedInline):
+    """The source's review ledger: each passage about security help, and the facts it became or why not."""
+
+    model = ReviewEntry
+    extra = 0
+    fields = ("position", "passage", "part", "facts", "reason", "why")
+    verbose_name = "review ledger entry"
+    verbose_name_plural = "Review ledger (validate_data checks every passage about security help is here)"
+
+
 @admin.register(Source)
 class SourceAdmin(EditorAdmin):
     form = SourceAdminForm
@@ -140,6 +158,7 @@ class SourceAdmin(EditorAdmin):
             },
         ),
     )
+    inlines = (SourcePartInline, ReviewEntryInline)
     protected_hint = (
         "A source quoted by citations is kept so that every fact stays traceable. "
         "Point those citations at another source, or remove them, first."
@@ -161,18 +180,12 @@ class MembershipInline(admin.TabularInline):
     show_change_link = True
 
 
-class SourcePartInline(admin.TabularInline):
-    model = SourcePart
-    extra = 0
-    fields = ("position", "title", "starts_with", "dated_on", "dated_precision", "note")
-
-
 class PledgePartyInline(admin.TabularInline):
     """The parties of a pledge: the lead first (position 0), then whoever acts with it."""
 
     model = PledgeParty
+    formset = PledgePartyFormSet
     extra = 1
-    min_num = 1
     fields = ("member", "position")
     autocomplete_fields = ("member",)
     verbose_name = "party"
@@ -404,6 +417,15 @@ class CitationAdmin(EditorAdmin):
         "A published pledge keeps at least one citation: add another citation to it, "
         "or unpublish it, before deleting this one."
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
+        # A pledge's name lists its parties: loaded once for the page, not once per row.
+        parties = Prefetch(
+            "pledge__parties",
+            queryset=PledgeParty.objects.select_related("member").order_by("position"),
+            to_attr="party_list",
+        )
+        return super().get_queryset(request).prefetch_related(parties)
 
     @admin.display(description="Quote")
     def short_quote(self, obj: Citation) -> str:

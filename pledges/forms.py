@@ -412,6 +412,33 @@ def saved_display(obj: Pledge, name: str) -> str:
     return str(value)
 
 
+NO_PARTY_MESSAGE = "Name at least one party: the member (or group) whose pledge this is."
+
+
+class PledgePartyFormSet(forms.BaseInlineFormSet):
+    """The parties of a pledge: at least one, each member once, numbered in the order given."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and form.cleaned_data.get("member")
+            and not self._should_delete_form(form)
+        ]
+        if not kept:
+            raise forms.ValidationError(NO_PARTY_MESSAGE, code="no_party")
+        seen = set()
+        for form in kept:
+            member = form.cleaned_data["member"]
+            if member.pk in seen:
+                form.add_error(
+                    "member", forms.ValidationError("This member is already a party.", code="twice")
+                )
+            seen.add(member.pk)
+
+
 class PledgeCitationFormSet(forms.BaseInlineFormSet):
     """The citations of a pledge: a published pledge must keep at least one."""
 

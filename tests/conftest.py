@@ -13,6 +13,7 @@ from pledges.models import (
     Member,
     Membership,
     Pledge,
+    PledgeParty,
     PledgeType,
     Source,
 )
@@ -84,12 +85,14 @@ def make_pledge(cited: bool = True, **overrides) -> Pledge:
         "is_published": True,
     }
     citation_source = overrides.pop("citation_source", None)
+    members = overrides.pop("members", None) or [overrides.pop("member", None) or make_member()]
     fields.update(overrides)
-    if "member" not in fields:
-        fields["member"] = make_member()
     if "pledge_type" not in fields:
         fields["pledge_type"] = make_type()
     pledge = Pledge.objects.create(**fields)
+    PledgeParty.objects.bulk_create(
+        PledgeParty(pledge=pledge, member=member, position=n) for n, member in enumerate(members)
+    )
     if cited:
         make_citation(pledge, source=citation_source or make_source())
     return pledge
@@ -142,7 +145,6 @@ def make_many_pledges(count: int, members: int = 5, types: int = 4) -> list[Pled
     statuses = ["proposed", "willing", "committed", "delivered", "ruled-out"]
     pledges = Pledge.objects.bulk_create(
         Pledge(
-            member=member_objs[i % members],
             pledge_type=type_objs[i % types],
             ref=f"bulk-{next(_counter)}-{i}",
             status=statuses[i % len(statuses)],
@@ -152,6 +154,9 @@ def make_many_pledges(count: int, members: int = 5, types: int = 4) -> list[Pled
             is_published=True,
         )
         for i in range(count)
+    )
+    PledgeParty.objects.bulk_create(
+        PledgeParty(pledge=p, member=member_objs[i % members], position=0) for i, p in enumerate(pledges)
     )
     Citation.objects.bulk_create(
         Citation(source=source, pledge=p, ref=f"bulk-citation-{p.ref}", quote="Germany is prepared to pay")

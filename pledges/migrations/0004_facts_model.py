@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'party',
                 'verbose_name_plural': 'parties',
-                'ordering': ['pledge', 'position'],
+                'ordering': ['pledge', 'position', 'pk'],
             },
         ),
         migrations.CreateModel(
@@ -412,10 +412,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='pledgeparty',
             constraint=models.UniqueConstraint(fields=('pledge', 'member'), name='pledge_party_unique_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='pledgeparty',
-            constraint=models.UniqueConstraint(fields=('pledge', 'position'), name='pledge_party_unique_position'),
         ),
         migrations.AddConstraint(
             model_name='sourcepart',

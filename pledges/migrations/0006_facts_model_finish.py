@@ -37,11 +37,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalmembership',
             name='ref',
-            field=models.SlugField(help_text='Stable reference: member, role and key.', max_length=150),
+            field=models.SlugField(blank=True, help_text='Stable reference: member, role and key.', max_length=150),
         ),
         migrations.AlterField(
             model_name='membership',
             name='ref',
-            field=models.SlugField(help_text='Stable reference: member, role and key.', max_length=150, unique=True),
+            field=models.SlugField(blank=True, help_text='Stable reference: member, role and key.', max_length=150, unique=True),
         ),
     ]

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -168,7 +169,9 @@ class Membership(models.Model):
 
     Role = MembershipRole
 
-    ref = models.SlugField(max_length=150, unique=True, help_text="Stable reference: member, role and key.")
+    ref = models.SlugField(
+        max_length=150, unique=True, blank=True, help_text="Stable reference: member, role and key."
+    )
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=30, choices=Role)
     detail = models.CharField(
@@ -201,8 +204,27 @@ class Membership(models.Model):
         detail = f" ({self.detail})" if self.detail else ""
         return f"{self.member}: {self.get_role_display()}{detail}"
 
+    def save(self, *args, **kwargs):
+        if not self.ref:
+            self.ref = self.make_ref()
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.ref,)
+
+    def make_ref(self) -> str:
+        """member-role, or member-role-detail when the member has that role already; unique."""
+        base = membership_ref(self.member.slug, self.role)
+        taken = set(
+            Membership.objects.filter(ref__startswith=base).exclude(pk=self.pk).values_list("ref", flat=True)
+        )
+        if base not in taken:
+            return base
+        base = membership_ref(self.member.slug, self.role, slugify(self.detail)[:40])
+        ref, n = base, 2
+        while ref in taken:
+            ref, n = f"{base}-{n}", n + 1
+        return ref
 
     @property
     def since_display(self) -> str:

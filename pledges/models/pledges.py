@@ -1,6 +1,6 @@
 """Pledges: who offered, committed, delivered or refused which kind of help, and on what terms."""
 
-import hashlib
+import uuid
 
 from django.contrib.postgres.search import SearchVector
 from django.db import models
@@ -128,7 +128,7 @@ def parties_prefetch() -> models.Prefetch:
     """A pledge's parties with their members, lead first, in `party_list`."""
     return models.Prefetch(
         "parties",
-        queryset=PledgeParty.objects.select_related("member").order_by("position"),
+        queryset=PledgeParty.objects.select_related("member").order_by("position", "pk"),
         to_attr="party_list",
     )
 
@@ -264,10 +264,11 @@ class Pledge(models.Model):
         return (self.ref,)
 
     def make_ref(self, lead: Member | None = None) -> str:
+        """<lead>-<type>-<8 random hex digits>: unique even for two pledges that read the same (the
+        parties of a new pledge are saved after it, so the lead is often not known yet)."""
         lead = lead or self.lead
-        base = slugify(f"{lead.slug if lead else 'pledge'}-{self.pledge_type.slug}")[:120]
-        digest = hashlib.sha1(f"{self.summary}{self.announced_on}".encode()).hexdigest()[:8]
-        return f"{base}-{digest}"
+        base = slugify(f"{lead.slug}-{self.pledge_type.slug}" if lead else self.pledge_type.slug)[:120]
+        return f"{base}-{uuid.uuid4().hex[:8]}"
 
     @property
     def party_members(self) -> list[Member]:
@@ -276,7 +277,7 @@ class Pledge(models.Model):
             return []
         parties = getattr(self, "party_list", None)
         if parties is None:
-            parties = list(self.parties.select_related("member").order_by("position"))
+            parties = list(self.parties.select_related("member").order_by("position", "pk"))
         return [party.member for party in parties]
 
     @property
@@ -346,13 +347,13 @@ class PledgeParty(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["pledge", "position"]
+        # Positions order the parties (the lowest is the lead); ties keep the order they were added in.
+        ordering = ["pledge", "position", "pk"]
         verbose_name = "party"
         verbose_name_plural = "parties"
         indexes = [models.Index(fields=["member", "pledge"], name="pledge_party_member")]
         constraints = [
             models.UniqueConstraint(fields=["pledge", "member"], name="pledge_party_unique_member"),
-            models.UniqueConstraint(fields=["pledge", "position"], name="pledge_party_unique_position"),
         ]
 
     def __str__(self):

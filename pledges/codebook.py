@@ -1,0 +1,171 @@
+"""The codebook: how a sentence becomes a fact. Printed on /about/, applied to every record.
+
+Each rule names the field it governs, says how it is decided, and points at records of the shipped
+data that show it (by ref); `tests/test_codebook.py` checks every example exists and is published.
+"""
+
+from dataclasses import dataclass, field
+
+from pledges.models import STATUS_DESCRIPTIONS, Status
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    term: str
+    rule: str
+    examples: tuple[str, ...] = field(default=())  # pledge refs
+    status: str = ""  # the status the rule defines, if any
+
+
+STATUS_RULES = (
+    Rule(
+        "proposed",
+        "Proposed",
+        "An idea or plan put forward, with no offer to carry it out: “backs a plan”, “proposes”, “the plan "
+        "will be built on”. A plan described by one actor is recorded for that actor, not for those it "
+        "would involve.",
+        status=Status.PROPOSED,
+    ),
+    Rule(
+        "willing",
+        "Willing",
+        "Offered, ready or open to it, often on conditions: “ready to”, “willing to”, “prepared to pay”, "
+        "“signalled openness”, “indicated it’s ready”. A general undertaking that names no kind of help or "
+        "terms is willing whatever its verb: “have pledged to support Ukraine’s post-war security” and "
+        "“agreed in principle to grant Ukraine security guarantees” are read the same way.",
+        status=Status.WILLING,
+    ),
+    Rule(
+        "committed",
+        "Committed",
+        "Decided or agreed for a named kind of help: “have committed to take part in several areas, "
+        "including airspace, training, and possible deployments” (one clause, one status for all it names), "
+        "“we announced plans for a new multinational force”. Conditions do not lower a status; they are "
+        "recorded as conditions.",
+        status=Status.COMMITTED,
+    ),
+    Rule(
+        "delivered",
+        "Delivered",
+        "Done, and the text says so: in force, paid, sent or in place.",
+        status=Status.DELIVERED,
+    ),
+)
+
+STANCE_RULES = (
+    Rule(
+        "ruled-out",
+        "Ruled out",
+        "The actor says it will not do this, or the text reports it refusing or keeping from it: “does not "
+        "plan to participate”, “has ruled out”, “retaining troops on its own territory”, “repeatedly ruling "
+        "out NATO membership for Ukraine”. A sentence that groups several actors in a refusal is recorded "
+        "for each actor it names, and the note says how loose the grouping is.",
+        status=Status.RULED_OUT,
+    ),
+    Rule(
+        "reservations",
+        "Reservations",
+        "Doubts, or “too early”, without a refusal: “It is still too early to talk about putting troops on "
+        "the ground”. Reservations voiced by actors the text does not name are not recorded.",
+        status=Status.RESERVATIONS,
+    ),
+    Rule(
+        "not-offered",
+        "Not offered",
+        "Reported as not having offered it, without a refusal of its own: “has not offered concrete "
+        "security guarantees to Ukraine”.",
+        status=Status.NOT_OFFERED,
+    ),
+)
+
+DATE_RULES = (
+    Rule(
+        "announced_on",
+        "Announced (announced_on)",
+        "Only when a text dates the actor’s own statement or decision: “Meloni’s office said on March 15”, "
+        "a live-blog entry stamped the day the actor spoke. The date of a post or article that merely "
+        "mentions something is not the actor’s announcement.",
+    ),
+    Rule(
+        "reported_on",
+        "First reported (reported_on)",
+        "The date of the earliest passage in our sources that reports the fact: the date of the part of the "
+        "source its quote is in (a dated thread, a live-blog entry), or the source’s own stated publication "
+        "date. Unknown when no cited passage is dated.",
+    ),
+    Rule(
+        "parts",
+        "Parts of a source",
+        "A document that joins several pieces (an aggregator page joining a live blog with later excerpts; "
+        "a list of dated threads) is split into parts, each with its own title and date, and every quote "
+        "carries the date of its part, not of the page.",
+    ),
+    Rule(
+        "published_on",
+        "Published and seen",
+        "A source’s publication date is recorded only when the document states it. A date a page merely "
+        "displayed, such as a site’s masthead date line, is recorded as the date it was seen, never as a "
+        "publication date.",
+    ),
+    Rule(
+        "years",
+        "Dates without a year",
+        "A date printed without a year (“March 22”, “Sep 4”) gets a year only when a passage of the "
+        "documents fixes it, and the note quotes that passage; otherwise it is recorded as unknown. A year "
+        "is never inferred from the date it is meant to establish.",
+    ),
+)
+
+OTHER_RULES = (
+    Rule(
+        "actors",
+        "Who acts",
+        "The parties are whoever the text makes the actor. One act is one record: a joint act (“our "
+        "partnership” at a joint press conference) is one pledge with several parties, and the same act "
+        "reported several times is one record with several quotes. A host is not a pledger: hosting the "
+        "coalition’s headquarters, leading an initiative or taking part in a meeting is a role. A group the "
+        "text does not name (“about 10 European countries”) is one actor, never spread over countries.",
+    ),
+    Rule(
+        "numbers",
+        "Numbers",
+        "Exactly as precise as the text: “over $156 million” is 156,000,000 with the qualifier “over”; "
+        "“about 10” is 10 “about”; “hundreds of thousands” gives no number.",
+    ),
+    Rule(
+        "reported-speech",
+        "Reported speech",
+        "A report keeps the strength it reports. A third party’s hope or description is not the actor’s "
+        "offer: “I hope that Italy’s participation will be truly strong and visible” is Ukraine’s hope, not "
+        "an Italian pledge. When a reading is uncertain the weaker status is recorded and the note quotes "
+        "the words it rests on.",
+    ),
+    Rule(
+        "scope",
+        "What is not recorded",
+        "Requests by Ukraine; Ukraine’s own measures; help that is not for Ukraine (two countries’ own "
+        "forces or nuclear deterrence); and the positions of Russia, whose terms for a settlement are not "
+        "guarantees to Ukraine. Each source page lists the passages not recorded, with the reason.",
+    ),
+    Rule(
+        "quotes",
+        "Quotes",
+        "Copied character for character: typographic quotes, dashes and non-breaking spaces included. The "
+        "check that a quote is in its source treats any run of white space (a line break, a non-breaking "
+        "space) as one space, so a quote can span lines; nothing else is forgiven.",
+    ),
+)
+
+
+def status_rules() -> list[tuple[Rule, str]]:
+    """Each status and stance rule with the one-line definition shown in legends."""
+    return [(rule, STATUS_DESCRIPTIONS[Status(rule.status)]) for rule in STATUS_RULES + STANCE_RULES]
+
+
+def all_rules() -> tuple[Rule, ...]:
+    return STATUS_RULES + STANCE_RULES + DATE_RULES + OTHER_RULES
+
+
+def example_refs() -> set[str]:
+    return {ref for rule in all_rules() for ref in rule.examples}
