@@ -234,6 +234,7 @@ class ReviewEntry(models.Model):
     why = models.TextField(blank=True)
 
     objects = ReviewEntryManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "position"]

@@ -46,6 +46,7 @@ class Command(BaseCommand):
                     Meeting,
                     HeadlineCount,
                     Citation,
+                    ReviewEntry,
                 )
             )
         # loaddata writes rows without history, so the data version may not move: drop cached pages.

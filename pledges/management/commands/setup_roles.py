@@ -10,7 +10,10 @@ EDITED_MODELS = (
     "member",
     "pledgetype",
     "pledge",
+    "pledgeparty",
     "source",
+    "sourcepart",
+    "reviewentry",
     "citation",
     "membership",
     "meeting",
@@ -18,7 +21,16 @@ EDITED_MODELS = (
 )
 # What they may also delete. Sources and members are kept: facts point at them. Users and groups are
 # managed by superusers only, so no auth permission is given.
-DELETED_MODELS = ("pledge", "citation", "membership", "meeting", "headlinecount")
+DELETED_MODELS = (
+    "pledge",
+    "pledgeparty",
+    "sourcepart",
+    "reviewentry",
+    "citation",
+    "membership",
+    "meeting",
+    "headlinecount",
+)
 
 
 def editor_permission_codenames() -> list[str]:
