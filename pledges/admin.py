@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from pledges.forms import (
     CitationAdminForm,
+    CleanTextModelForm,
     HeadlineCountAdminForm,
     MeetingAdminForm,
     MemberAdminForm,
@@ -61,10 +62,25 @@ def admin_link(obj) -> str:
 class EditorAdmin(SimpleHistoryAdmin):
     """History, diffs and revert for every model, and a clear refusal when a delete is protected."""
 
+    form = CleanTextModelForm
     object_history_list_template = "admin/pledges/object_history_list.html"
     object_history_form_template = "admin/pledges/object_history_form.html"
     # Shown under the list of what blocks a delete, saying what to do instead.
     protected_hint = ""
+
+    def save_form(self, request: HttpRequest, form: ModelForm, change: bool):
+        removed = getattr(form, "controls_removed", ())
+        if removed:
+            labels = ", ".join(
+                str(form.fields[name].label or name) for name in removed if name in form.fields
+            )
+            self.message_user(
+                request,
+                "Invisible control characters (often pasted from a PDF) were removed from: "
+                f"{labels or ', '.join(removed)}.",
+                messages.WARNING,
+            )
+        return super().save_form(request, form, change)
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
@@ -97,6 +113,7 @@ class EditorAdmin(SimpleHistoryAdmin):
 
 class CitationInline(admin.StackedInline):
     model = Citation
+    form = CleanTextModelForm
     extra = 0
     fields = ("source", "quote", "locator", "note")
     autocomplete_fields = ("source",)
@@ -125,6 +142,7 @@ class CountCitationInline(CitationInline):
 
 class SourcePartInline(admin.TabularInline):
     model = SourcePart
+    form = CleanTextModelForm
     extra = 0
     fields = ("position", "title", "starts_with", "dated_on", "dated_precision", "note")
 
@@ -133,6 +151,7 @@ class ReviewEntryInline(admin.StackedInline):
     """The source's review ledger: each passage about security help, and the facts it became or why not."""
 
     model = ReviewEntry
+    form = CleanTextModelForm
     extra = 0
     fields = ("position", "passage", "part", "facts", "reason", "why")
     verbose_name = "review ledger entry"

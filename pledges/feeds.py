@@ -12,14 +12,34 @@ from django.utils.html import format_html_join
 
 from pledges.context_processors import SITE_NAME
 from pledges.models import Member, Pledge, PledgeType, parties_prefetch
+from pledges.text import xml_safe
 
 FEED_LENGTH = 50
+
+
+def _xml_safe_values(mapping: dict) -> dict:
+    return {key: xml_safe(value) if isinstance(value, str) else value for key, value in mapping.items()}
+
+
+class SafeAtom1Feed(Atom1Feed):
+    """Atom whose text never holds a character XML 1.0 forbids, whatever the database holds: Django's
+    XML writer refuses such characters, which would turn the whole feed into an error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *[xml_safe(a) if isinstance(a, str) else a for a in args], **_xml_safe_values(kwargs)
+        )
+
+    def add_item(self, *args, categories=(), **kwargs):
+        categories = [xml_safe(c) for c in categories or ()]
+        args = [xml_safe(a) if isinstance(a, str) else a for a in args]
+        super().add_item(*args, categories=categories, **_xml_safe_values(kwargs))
 
 
 class PledgeFeed(Feed):
     """/feeds/pledges.atom: every published pledge, the latest published or changed first."""
 
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
     title = f"New and changed pledges · {SITE_NAME}"
     subtitle = "Pledges to Ukraine’s security, each with a verbatim quote from its source."
 

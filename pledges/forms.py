@@ -25,6 +25,7 @@ from pledges.models import (
     Source,
     membership_ref,
 )
+from pledges.text import clean_text
 
 # simple_history stores the reason in a CharField of this length.
 CHANGE_REASON_MAX_LENGTH = 100
@@ -33,6 +34,26 @@ NO_CITATION_MESSAGE = (
     "A published pledge needs at least one citation. Add a citation (source and quote), "
     "or untick “Published” to keep it as a draft."
 )
+
+
+class CleanTextModelForm(forms.ModelForm):
+    """A model form whose text input loses, before anything checks it, the control characters that XML
+    forbids (pasted from PDFs); `controls_removed` names the fields that had some."""
+
+    controls_removed: tuple[str, ...] = ()
+
+    def full_clean(self) -> None:
+        if self.is_bound and hasattr(self.data, "getlist"):
+            data, changed = self.data.copy(), []
+            for key in data:
+                values = data.getlist(key)
+                cleaned = [clean_text(value) if isinstance(value, str) else value for value in values]
+                if cleaned != values:
+                    data.setlist(key, cleaned)
+                    changed.append(key.removeprefix(f"{self.prefix}-") if self.prefix else key)
+            if changed:
+                self.data, self.controls_removed = data, tuple(changed)
+        super().full_clean()
 
 
 class PartialDateMixin:
@@ -108,7 +129,7 @@ class SlugFromNameMixin:
         return slug
 
 
-class SourceAdminForm(SlugFromNameMixin, forms.ModelForm):
+class SourceAdminForm(SlugFromNameMixin, CleanTextModelForm):
     slug_source_field = "title"
 
     class Meta:
@@ -163,7 +184,7 @@ class SourceAdminForm(SlugFromNameMixin, forms.ModelForm):
         return cleaned
 
 
-class MemberAdminForm(SlugFromNameMixin, forms.ModelForm):
+class MemberAdminForm(SlugFromNameMixin, CleanTextModelForm):
     class Meta:
         model = Member
         fields = ("name", "slug", "kind", "country", "region", "part_of", "description")
@@ -184,13 +205,13 @@ class MemberAdminForm(SlugFromNameMixin, forms.ModelForm):
         return cleaned
 
 
-class PledgeTypeAdminForm(SlugFromNameMixin, forms.ModelForm):
+class PledgeTypeAdminForm(SlugFromNameMixin, CleanTextModelForm):
     class Meta:
         model = PledgeType
         fields = ("name", "slug", "description", "order")
 
 
-class MembershipAdminForm(PartialDateMixin, forms.ModelForm):
+class MembershipAdminForm(PartialDateMixin, CleanTextModelForm):
     partial_dates = (("since", "since_precision"),)
 
     class Meta:
@@ -224,7 +245,7 @@ class MembershipAdminForm(PartialDateMixin, forms.ModelForm):
         return cleaned
 
 
-class MeetingAdminForm(SlugFromNameMixin, PartialDateMixin, forms.ModelForm):
+class MeetingAdminForm(SlugFromNameMixin, PartialDateMixin, CleanTextModelForm):
     slug_source_field = "title"
     partial_dates = (("held_on", "held_precision"),)
 
@@ -243,7 +264,7 @@ class MeetingAdminForm(SlugFromNameMixin, PartialDateMixin, forms.ModelForm):
         )
 
 
-class HeadlineCountAdminForm(PartialDateMixin, forms.ModelForm):
+class HeadlineCountAdminForm(PartialDateMixin, CleanTextModelForm):
     partial_dates = (("as_of", "as_of_precision"),)
 
     class Meta:
@@ -262,7 +283,7 @@ class HeadlineCountAdminForm(PartialDateMixin, forms.ModelForm):
         )
 
 
-class PledgeAdminForm(PartialDateMixin, forms.ModelForm):
+class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
     """A pledge with its cross-field rules, a change reason for the history, and a version check.
 
     `opened_version` carries the version the editor opened. On save, clean() locks the pledge's row
@@ -457,7 +478,7 @@ class PledgeCitationFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(NO_CITATION_MESSAGE, code="no_citation")
 
 
-class CitationAdminForm(forms.ModelForm):
+class CitationAdminForm(CleanTextModelForm):
     """A citation on its own page: moving or re-pointing it must not leave a published pledge bare."""
 
     class Meta:

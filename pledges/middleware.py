@@ -5,6 +5,8 @@ from collections.abc import Callable
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from pledges.text import has_forbidden, markup_safe
+
 NUL = "\x00"
 NUL_MESSAGE = "The request contains a NUL character (%00), which no address or parameter may hold."
 
@@ -38,3 +40,31 @@ class RejectNulBytesMiddleware:
         if any(NUL in key or NUL in value for key, value in request.COOKIES.items()):
             return True
         return any(NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists())
+
+
+# Content types that are XML or HTML, where a character XML 1.0 forbids makes the document invalid.
+MARKUP_TYPES = ("text/html", "image/svg+xml", "application/atom+xml", "application/xml", "text/xml")
+
+
+class MarkupTextMiddleware:
+    """Removes from HTML and XML answers any character XML 1.0 forbids (see pledges.text).
+
+    Editors' input is cleaned when saved, but a row written another way (a raw SQL fix, an old backup)
+    must not make a page, a feed or the SVG card invalid for everyone. Streaming answers (exports) are
+    left alone: CSV and JSON carry such characters safely.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.streaming or not response.get("Content-Type", "").startswith(MARKUP_TYPES):
+            return response
+        charset = response.charset or "utf-8"
+        text = response.content.decode(charset, errors="replace")
+        if has_forbidden(text):
+            response.content = markup_safe(text).encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response

@@ -1,11 +1,22 @@
-"""Small template helpers: status badges shown by icon and text as well as colour."""
+"""Small template helpers: status badges shown by icon and text as well as colour, a pledge's parties,
+and partial dates."""
 
 import functools
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from pledges.models import STATUS_DESCRIPTIONS, STATUS_ICONS, Status
+from pledges.models import (
+    LADDER,
+    STANCES,
+    STATUS_DESCRIPTIONS,
+    STATUS_ICONS,
+    Status,
+    format_partial_date,
+    is_stance,
+    iso_partial_date,
+)
 
 register = template.Library()
 
@@ -25,9 +36,10 @@ def _badge(status: str, count: int):
     status = Status(status)
     number = format_html(' <span class="status-count">×{}</span>', count) if count > 1 else ""
     return format_html(
-        '<span class="status status-{}" title="{}"><span class="status-icon" aria-hidden="true">{}</span> '
+        '<span class="status status-{}{}" title="{}"><span class="status-icon" aria-hidden="true">{}</span> '
         '<span class="status-label">{}</span>{}</span>',
         status.value,
+        " status-stance" if is_stance(status) else "",
         STATUS_DESCRIPTIONS[status],
         STATUS_ICONS[status],
         status.label,
@@ -40,7 +52,89 @@ def status_label(status) -> str:
     return Status(status).label if status else ""
 
 
+@register.simple_tag
+def status_groups() -> dict:
+    """The ladder (weakest first) and the stances, each status with its description, for legends."""
+    return {
+        "ladder": [(status, STATUS_DESCRIPTIONS[status]) for status in LADDER],
+        "stances": [(status, STATUS_DESCRIPTIONS[status]) for status in STANCES],
+    }
+
+
 @register.filter
 def web_address(url: str) -> str:
     """The address if it is an http(s) one, else empty: a stored `javascript:` URL never becomes a link."""
     return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else ""
+
+
+# --- Parties ------------------------------------------------------------------------------------------
+
+
+def and_join(items: list) -> str:
+    """'A', 'A and B', 'A, B and C'. The items are strings, or safe HTML when all of them are."""
+    items = list(items)
+    if len(items) < 2:
+        return items[0] if items else ""
+    head = ", ".join(str(item) for item in items[:-1])
+    joined = f"{head} and {items[-1]}"
+    return SafeString(joined) if all(isinstance(item, SafeString) for item in items) else joined
+
+
+def parties_text(pledge) -> str:
+    """A pledge's parties in words: 'France', 'France and United Kingdom (jointly)'. Plain text."""
+    text = and_join([member.name for member in pledge.party_members])
+    return f"{text} (jointly)" if pledge.is_joint else text
+
+
+def _member_link(member, base: str = "", new_tab: bool = False):
+    url = base + member.get_absolute_url()
+    if new_tab:
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, member.name)
+    return format_html('<a href="{}">{}</a>', url, member.name)
+
+
+@register.filter
+def names(members) -> str:
+    """Members' names joined in words: 'France and United Kingdom'."""
+    return and_join([member.name for member in members])
+
+
+@register.simple_tag
+def parties(pledge, link: bool = True):
+    """Every party of a pledge, each linked to its page: 'France and United Kingdom (jointly)'.
+
+    Reads the `party_list` prefetch; no query per pledge when the page loaded it.
+    """
+    members = pledge.party_members
+    if not link:
+        return parties_text(pledge)
+    joined = and_join([_member_link(member) for member in members])
+    if pledge.is_joint:
+        return format_html('{} <span class="jointly">(jointly)</span>', joined)
+    return joined
+
+
+@register.simple_tag
+def partners(pledge, member, base: str = "", new_tab: bool = False, capital: bool = False):
+    """'jointly with <a>United Kingdom</a> and <a>Germany</a>' on `member`'s page, or '' for a pledge of
+    its own. `base` makes the links absolute (the embed); `new_tab` opens them outside the iframe;
+    `capital` starts a sentence ("Jointly with …")."""
+    others = pledge.partners_of(member)
+    if not others:
+        return ""
+    links = and_join([_member_link(other, base, new_tab) for other in others])
+    return format_html(
+        '<span class="jointly">{} {}</span>', "Jointly with" if capital else "jointly with", links
+    )
+
+
+# --- Dates --------------------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def partial_date(value, precision, unknown: str = "date unknown"):
+    """A date as precisely as it is known, in a <time> element; `unknown` (in words) when it is not."""
+    iso = iso_partial_date(value, precision)
+    if not iso:
+        return format_html('<span class="unknown">{}</span>', unknown)
+    return format_html('<time datetime="{}">{}</time>', iso, format_partial_date(value, precision))

@@ -22,6 +22,8 @@ from pledges.context_processors import SITE_NAME
 from pledges.forms import EmbedOptionsForm
 from pledges.matrix import group_by
 from pledges.models import (
+    LADDER,
+    STANCES,
     STATUS_ICONS,
     STATUS_RANK,
     Citation,
@@ -111,12 +113,14 @@ def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
     )
-    # Types in the site's order, each with its pledges strongest first.
+    # Types in the site's order, each with its pledges strongest first; stances in their own groups.
     pledges.sort(key=lambda p: (p.pledge_type.order, p.pledge_type.name, -STATUS_RANK[p.status]))
-    groups = list(group_by(pledges, lambda p: p.pledge_type).items())
+    groups = list(group_by([p for p in pledges if not p.is_stance], lambda p: p.pledge_type).items())
+    stance_groups = list(group_by([p for p in pledges if p.is_stance], lambda p: p.pledge_type).items())
     context.update(
         theme=theme,
         groups=groups,
+        stance_groups=stance_groups,
         pledges=pledges,
         selected_types=types,
         sources=published_sources(pledges),
@@ -128,7 +132,8 @@ def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
 # --- The SVG card -------------------------------------------------------------------------------------
 
 CARD_WIDTH = 640
-CARD_ROW_HEIGHT = 48
+CARD_LINE_HEIGHT = 19
+CARD_ROW_GAP = 10
 CARD_TOP = 96
 CARD_NAME_LENGTH = 60
 
@@ -137,9 +142,20 @@ def shorten(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def status_words(statuses: Counter, chosen) -> str:
+    """'● committed ×2, ◐ willing': the chosen statuses present, strongest first, each in words."""
+    present = [status for status in chosen if statuses[status]]
+    return ", ".join(
+        f"{STATUS_ICONS[status]} {Status(status).label.lower()}"
+        + (f" ×{statuses[status]}" if statuses[status] > 1 else "")
+        for status in sorted(present, key=lambda s: -STATUS_RANK[s])
+    )
+
+
 @require_safe
 def member_card(request: HttpRequest, slug: str) -> HttpResponse:
-    """A printable SVG image of a member's commitments: per type, how many pledges of each status.
+    """A printable SVG image of a member's pledges: per type, how many offers of each status, then its
+    stances (refusals, reservations, offers not made) on a line of their own, in words.
 
     Queries: the member, the counts per type and status, the data's date.
     """
@@ -155,21 +171,25 @@ def member_card(request: HttpRequest, slug: str) -> HttpResponse:
     for row in counts:
         key = (row["pledge_type_id"], row["pledge_type__name"])
         by_type.setdefault(key, Counter())[row["status"]] += row["n"]
-    rows = []
-    for index, ((_, name), statuses) in enumerate(by_type.items()):
-        parts = [
-            f"{STATUS_ICONS[status]} {Status(status).label.lower()}"
-            + (f" ×{statuses[status]}" if statuses[status] > 1 else "")
-            for status in sorted(statuses, key=lambda s: -STATUS_RANK[s])
-        ]
+    rows, y = [], CARD_TOP
+    for (_, name), statuses in by_type.items():
+        offers = status_words(statuses, LADDER)
+        stances = status_words(statuses, STANCES)
+        lines = [offers or "No offer"]
+        if stances:
+            lines.append(f"Stances, not offers: {stances}")
         rows.append(
             {
                 "name": shorten(name, CARD_NAME_LENGTH),
-                "statuses": ", ".join(parts),
-                "y": CARD_TOP + CARD_ROW_HEIGHT * index,
+                "statuses": ". ".join(lines),
+                "lines": [
+                    {"text": text, "y": y + CARD_LINE_HEIGHT * (n + 1)} for n, text in enumerate(lines)
+                ],
+                "y": y,
             }
         )
-    rows_end = CARD_TOP + CARD_ROW_HEIGHT * max(len(rows), 1)
+        y += CARD_LINE_HEIGHT * (len(lines) + 1) + CARD_ROW_GAP
+    rows_end = y if rows else CARD_TOP + CARD_LINE_HEIGHT * 2 + CARD_ROW_GAP
     context = {
         "member": member,
         "rows": rows,

@@ -36,10 +36,12 @@ class MemberListView(FilteredListView):
 
 
 class MemberDetailView(DetailView):
-    """The country page: roles in the coalition, pledges by type, a timeline, every citation.
+    """The country page: roles in the coalition, offers by type, then stances apart, a timeline, every
+    citation.
 
-    Queries: the member, its memberships with citations and sources (3), its pledges with
-    types and citations with sources (2), the pledge types, meetings it hosted.
+    Queries: the member with the group it is part of, its memberships with meetings, citations and
+    sources (3), its pledges with types, parties and citations with sources and parts (3), the
+    pledge types, the groups within it, meetings it hosted.
     """
 
     template_name = "pledges/member_detail.html"
@@ -47,19 +49,28 @@ class MemberDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Member.objects.prefetch_related(published_memberships()), slug=self.kwargs["slug"]
+            Member.objects.select_related("part_of").prefetch_related(published_memberships()),
+            slug=self.kwargs["slug"],
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         member = self.object
         pledges = list(Pledge.objects.published().by_party(member).for_listing().by_strength())
-        by_type = group_by(pledges, lambda p: p.pledge_type)
+        offers = [p for p in pledges if not p.is_stance]
+        stances = [p for p in pledges if p.is_stance]
+        offers_by_type = group_by(offers, lambda p: p.pledge_type)
+        stances_by_type = group_by(stances, lambda p: p.pledge_type)
         types = list(PledgeType.objects.all())
         context.update(
             pledges=pledges,
-            groups=[(t, by_type[t]) for t in types if t in by_type],
-            missing_types=[t for t in types if t not in by_type],
+            offers=offers,
+            stances=stances,
+            groups=[(t, offers_by_type[t]) for t in types if t in offers_by_type],
+            stance_groups=[(t, stances_by_type[t]) for t in types if t in stances_by_type],
+            # Types with no offer, whether or not there is a stance on them.
+            missing_types=[t for t in types if t not in offers_by_type],
+            subgroups=list(member.subgroups.order_by("name")),
             timeline=sorted(pledges, key=timeline_key),
             meetings=list(member.hosted_meetings.public()),
             matrix_row=build_matrix([member], types)[0] if pledges else None,

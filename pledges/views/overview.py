@@ -1,13 +1,26 @@
 """/: the headline counts, the members × types matrix, the map and the latest pledges."""
 
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.views.generic import TemplateView
 
 from pledges.maps import MapEntry, europe_map
 from pledges.matrix import build_matrix, render_cells, strongest_by_member
-from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source, parties_prefetch
+from pledges.models import (
+    LADDER,
+    STANCES,
+    Citation,
+    HeadlineCount,
+    Member,
+    Pledge,
+    PledgeType,
+    Source,
+    parties_prefetch,
+)
 
 KIND_ORDER = {kind: n for n, kind in enumerate(Member.Kind)}
+# "Named members" are the countries and organisations a source names: not the coalition itself, Europe
+# as a bloc, or a group the source does not break down.
+NAMED_KINDS = (Member.Kind.COUNTRY, Member.Kind.ORGANISATION)
 
 
 class OverviewView(TemplateView):
@@ -32,10 +45,15 @@ class OverviewView(TemplateView):
             if m.country
         )
         published = Pledge.objects.published()
+        # One query: offers (the ladder) and stances are counted apart; a stance is never an offer.
+        totals = published.aggregate(
+            offers=Count("pk", filter=Q(status__in=LADDER)), stances=Count("pk", filter=Q(status__in=STANCES))
+        )
         context.update(
             headline_counts=list(counts),
-            named_members=sum(1 for m in members if m.is_named),
-            pledge_total=published.count(),
+            named_members=sum(1 for m in members if m.kind in NAMED_KINDS),
+            offer_total=totals["offers"],
+            stance_total=totals["stances"],
             source_total=Source.objects.cited_publicly().count(),
             rows=render_cells(build_matrix(members, types)),
             types=types,

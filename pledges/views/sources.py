@@ -58,14 +58,15 @@ class SourceDetailView(DetailView):
             )
         )
         segments, unplaced = mark_quotes(self.object.text, citations)
+        entries = list(self.object.review_entries.select_related("part").order_by("position"))
         context.update(
             citations=citations,
             segments=segments,
             unplaced=unplaced,
             parts=list(self.object.parts.all()),
-            not_recorded=list(
-                self.object.review_entries.exclude(reason="").select_related("part").order_by("position")
-            ),
+            # The whole ledger in one query: whether the source was reviewed at all, and what was left out.
+            reviewed=bool(entries),
+            not_recorded=[entry for entry in entries if entry.reason],
             cite_title=self.object.title,
         )
         return context
