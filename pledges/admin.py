@@ -6,18 +6,24 @@ public when published, which needs a citation. Two editors saving the same pledg
 each other unknowingly: see PledgeAdminForm.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, ProtectedError, Q, RestrictedError
 from django.db.models.query import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from pledges.forms import (
     CitationAdminForm,
+    CitationInlineForm,
     CleanTextModelForm,
     HeadlineCountAdminForm,
     MeetingAdminForm,
@@ -27,6 +33,7 @@ from pledges.forms import (
     PledgeCitationFormSet,
     PledgePartyFormSet,
     PledgeTypeAdminForm,
+    QuickPledgeForm,
     SourceAdminForm,
 )
 from pledges.models import (
@@ -41,6 +48,8 @@ from pledges.models import (
     ReviewEntry,
     Source,
     SourcePart,
+    normalise_whitespace,
+    part_starts,
     parties_prefetch,
 )
 from pledges.services import PublishResult, publish_pledges, unpublish_pledges
@@ -57,6 +66,63 @@ def admin_link(obj) -> str:
     """A link to an object's admin change page, with its name as the text."""
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
     return format_html('<a href="{}">{}</a>', url, obj)
+
+
+def citation_prefill(source: Source, quote: str, locator: str) -> dict:
+    """The query string that opens an add form with its first citation filled in."""
+    return {"cite_source": source.pk, "cite_quote": quote, "cite_locator": locator}
+
+
+def source_paragraphs(source: Source) -> list[dict]:
+    """The archived text as numbered paragraphs (one per line), each with its part and its locator.
+
+    Offsets are counted in the text with white space collapsed, as quotes and parts are matched.
+    """
+    starts = part_starts(normalise_whitespace(source.text), source.parts.all())
+    paragraphs, at = [], 0
+    for line in source.text.splitlines():
+        text = normalise_whitespace(line)
+        if not text:
+            continue
+        part = next((candidate for candidate, start in reversed(starts) if start <= at), None)
+        number = len(paragraphs) + 1
+        where = f"Part {part.position} ({part.title}), paragraph {number}" if part else f"Paragraph {number}"
+        paragraphs.append({"number": number, "text": line.strip(), "part": part, "locator": where})
+        at += len(text) + 1
+    return paragraphs
+
+
+class CitationPrefillMixin:
+    """Add forms opened from a source's "cite" page get their first citation filled in (source, quote,
+    where), from `cite_source`, `cite_quote` and `cite_locator` in the address."""
+
+    def get_formset_kwargs(self, request: HttpRequest, obj, inline, prefix: str) -> dict:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if request.method == "GET" and (obj is None or obj.pk is None) and issubclass(inline.model, Citation):
+            source = request.GET.get("cite_source", "")
+            if source.isdigit() and request.GET.get("cite_quote"):
+                kwargs["initial"] = [
+                    {
+                        "source": int(source),
+                        "quote": request.GET["cite_quote"],
+                        "locator": request.GET.get("cite_locator", ""),
+                    }
+                ]
+        return kwargs
+
+    def get_inline_instances(self, request: HttpRequest, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if request.method == "GET" and obj is None and request.GET.get("cite_quote"):
+            for inline in inlines:
+                if issubclass(inline.model, Citation):
+                    inline.extra = max(inline.extra, 1)
+        return inlines
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        for key in ("cite_source", "cite_quote", "cite_locator"):
+            initial.pop(key, None)
+        return initial
 
 
 class EditorAdmin(SimpleHistoryAdmin):
@@ -113,9 +179,9 @@ class EditorAdmin(SimpleHistoryAdmin):
 
 class CitationInline(admin.StackedInline):
     model = Citation
-    form = CleanTextModelForm
+    form = CitationInlineForm
     extra = 0
-    fields = ("source", "quote", "locator", "note")
+    fields = ("source", "quote", "part", "locator", "note", "editor_note")
     autocomplete_fields = ("source",)
 
 
@@ -147,17 +213,6 @@ class SourcePartInline(admin.TabularInline):
     fields = ("position", "title", "starts_with", "dated_on", "dated_precision", "note")
 
 
-class ReviewEntryInline(admin.StackedInline):
-    """The source's review ledger: each passage about security help, and the facts it became or why not."""
-
-    model = ReviewEntry
-    form = CleanTextModelForm
-    extra = 0
-    fields = ("position", "passage", "part", "facts", "reason", "why")
-    verbose_name = "review ledger entry"
-    verbose_name_plural = "Review ledger (validate_data checks every passage about security help is here)"
-
-
 @admin.register(Source)
 class SourceAdmin(EditorAdmin):
     form = SourceAdminForm
@@ -177,7 +232,7 @@ class SourceAdmin(EditorAdmin):
             },
         ),
     )
-    inlines = (SourcePartInline, ReviewEntryInline)
+    inlines = (SourcePartInline,)
     protected_hint = (
         "A source quoted by citations is kept so that every fact stays traceable. "
         "Point those citations at another source, or remove them, first."
@@ -185,6 +240,74 @@ class SourceAdmin(EditorAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    def get_urls(self):
+        cite = path(
+            "<path:object_id>/cite/", self.admin_site.admin_view(self.cite_view), name="pledges_source_cite"
+        )
+        return [cite, *super().get_urls()]
+
+    def response_add(self, request: HttpRequest, obj: Source, post_url_continue=None) -> HttpResponse:
+        if "_cite" in request.POST and obj.text:
+            return HttpResponseRedirect(reverse("admin:pledges_source_cite", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Source) -> HttpResponse:
+        if "_cite" in request.POST and obj.text:
+            return HttpResponseRedirect(reverse("admin:pledges_source_cite", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def cite_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The source's text, paragraph by paragraph: select a passage and record a fact from it.
+
+        The quote comes from the text itself, so it matches by construction; the pledge form is on the
+        same page, and roles, meetings and counts open their own forms with the citation filled in.
+        """
+        source = get_object_or_404(Source.objects.prefetch_related("parts"), pk=object_id)
+        if not self.has_view_permission(request, source) or not request.user.has_perm("pledges.add_pledge"):
+            raise PermissionDenied
+        paragraphs = source_paragraphs(source)
+        if request.method == "POST":
+            form = QuickPledgeForm(request.POST, source=source)
+            if form.is_valid():
+                pledge = form.save(request.user)
+                state = "published" if pledge.is_published else "saved as a draft"
+                self.message_user(
+                    request,
+                    format_html(
+                        'The pledge <a href="{}">{}</a> was {} with its citation. Select another passage to '
+                        "record the next fact.",
+                        reverse("admin:pledges_pledge_change", args=[pledge.pk]),
+                        pledge,
+                        state,
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(request.path)
+            status = 400
+        else:
+            quote, locator = request.GET.get("quote", ""), request.GET.get("locator", "")
+            form = QuickPledgeForm(source=source, initial={"quote": quote, "locator": locator})
+            status = 200
+        quote = form["quote"].value() or ""
+        locator = form["locator"].value() or ""
+        prefill = urlencode(citation_prefill(source, quote, locator))
+        links = {
+            name: f"{reverse(f'admin:pledges_{name}_add')}?{prefill}"
+            for name in ("pledge", "membership", "meeting", "headlinecount")
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Record a fact from “{source}”",
+            "source": source,
+            "paragraphs": paragraphs,
+            "form": form,
+            "links": links,
+            "opts": self.model._meta,
+            "original": source,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/pledges/source/cite.html", context, status=status)
 
     @admin.display(description="Citations", ordering="citation_total")
     def citation_count(self, obj: Source) -> int:
@@ -211,6 +334,26 @@ class PledgePartyInline(admin.TabularInline):
     verbose_name_plural = "Parties (the lead first, where the text names one)"
 
 
+@admin.register(ReviewEntry)
+class ReviewEntryAdmin(EditorAdmin):
+    """A source's review ledger: each passage about security help, and the facts it became or why not.
+
+    `validate_data` fails while a sentence of a source that uses the words of security help is in no
+    entry, or an entry names a fact that does not exist.
+    """
+
+    list_display = ("source", "position", "short_passage", "facts", "reason")
+    list_filter = ("source", "reason")
+    list_select_related = ("source",)
+    search_fields = ("passage", "why")
+    autocomplete_fields = ("source",)
+    fields = ("source", "position", "passage", "part", "facts", "reason", "why")
+
+    @admin.display(description="Passage")
+    def short_passage(self, obj: ReviewEntry) -> str:
+        return obj.passage[:90]
+
+
 @admin.register(Member)
 class MemberAdmin(EditorAdmin):
     form = MemberAdminForm
@@ -225,7 +368,7 @@ class MemberAdmin(EditorAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(EditorAdmin):
+class MembershipAdmin(CitationPrefillMixin, EditorAdmin):
     form = MembershipAdminForm
     list_display = ("member", "role", "detail", "since", "is_published")
     list_filter = ("role", "is_published")
@@ -246,7 +389,7 @@ class PledgeTypeAdmin(EditorAdmin):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(EditorAdmin):
+class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
     form = PledgeAdminForm
     list_display = (
         "parties",
@@ -285,6 +428,7 @@ class PledgeAdmin(EditorAdmin):
             {
                 "fields": (
                     "note",
+                    "editor_note",
                     "is_published",
                     "change_reason",
                     "opened_version",
@@ -397,7 +541,7 @@ class PledgeAdmin(EditorAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(EditorAdmin):
+class MeetingAdmin(CitationPrefillMixin, EditorAdmin):
     form = MeetingAdminForm
     list_display = ("title", "held_on", "place", "format", "is_published")
     list_filter = ("format", "is_published")
@@ -408,7 +552,7 @@ class MeetingAdmin(EditorAdmin):
 
 
 @admin.register(HeadlineCount)
-class HeadlineCountAdmin(EditorAdmin):
+class HeadlineCountAdmin(CitationPrefillMixin, EditorAdmin):
     form = HeadlineCountAdminForm
     list_display = ("__str__", "kind", "as_of", "is_published")
     list_filter = ("kind", "is_published")

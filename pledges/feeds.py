@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 
 from pledges.context_processors import SITE_NAME
 from pledges.models import Member, Pledge, PledgeType, parties_prefetch
+from pledges.templatetags.tracker import parties_text
 from pledges.text import xml_safe
 
 FEED_LENGTH = 50
@@ -58,17 +59,20 @@ class PledgeFeed(Feed):
         )
 
     def item_title(self, item: Pledge) -> str:
-        return f"{item.parties_display}: {item.pledge_type.name} — {item.get_status_display().lower()}"
+        return f"{parties_text(item)}: {item.pledge_type.name} — {item.get_status_display().lower()}"
 
     def item_description(self, item: Pledge) -> str:
         """HTML in the feed: every value is escaped, so a summary's markup shows as text."""
+        status = item.get_status_display()
         parts = [
             ("", item.summary),
+            ("Parties: " if item.is_joint else "Party: ", parties_text(item)),
+            ("Status: ", f"{status} (a stance, not an offer)" if item.is_stance else status),
             ("Conditions: ", item.conditions),
             ("Quantity: ", item.quantity_display),
             ("Amount: ", item.amount_display),
             ("Announced: ", item.announced_display if item.announced_on else ""),
-            ("First reported: ", item.reported_display if item.reported_on else ""),
+            ("First reported: ", item.reported_display if item.reported_on else "date unknown"),
         ]
         return format_html_join("", "<p>{}{}</p>", ((label, value) for label, value in parts if value))
 

@@ -5,6 +5,9 @@ why in words an editor understands, before the database has to, and keep the edi
 they refuse it.
 """
 
+import datetime
+import re
+
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
@@ -12,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from django_countries import countries
 
 from pledges.models import (
     Citation,
@@ -21,8 +25,11 @@ from pledges.models import (
     Member,
     Membership,
     Pledge,
+    PledgeParty,
     PledgeType,
     Source,
+    Status,
+    iso_partial_date,
     membership_ref,
 )
 from pledges.text import clean_text
@@ -56,6 +63,45 @@ class CleanTextModelForm(forms.ModelForm):
         super().full_clean()
 
 
+class PartialDate:
+    """A date as typed: its first day and how precise it is."""
+
+    def __init__(self, value, precision: DatePrecision) -> None:
+        self.value, self.precision = value, precision
+
+
+class PartialDateField(forms.CharField):
+    """A date typed as 2025-07-10, 2025-07 or 2025 (ISO 8601, as precise as the source)."""
+
+    help = "As precise as the source: 2025-07-10, 2025-07 or 2025. Leave empty when it gives no date."
+    pattern = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "size": 12})
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return PartialDate(None, DatePrecision.UNKNOWN)
+        match = self.pattern.match(text)
+        if not match:
+            raise forms.ValidationError(
+                f"“{text}” is not a date: type it as 2025-07-10, 2025-07 (a month) or 2025 (a year).",
+                code="invalid_date",
+            )
+        year, month, day = match.groups()
+        precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+        try:
+            value = datetime.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            raise forms.ValidationError(
+                f"{text} does not exist in the calendar: check the month and the day.", code="invalid_date"
+            ) from None
+        return PartialDate(value, precision)
+
+
 class PartialDateMixin:
     """Keep each date and its precision in agreement, as the database requires.
 
@@ -66,7 +112,59 @@ class PartialDateMixin:
 
     partial_dates: tuple[tuple[str, str], ...] = ()
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for date_field, precision_field in self.partial_dates:
+            if date_field not in self.fields:
+                continue
+            old = self.fields[date_field]
+            self.fields[date_field] = PartialDateField(
+                label=old.label, required=old.required, help_text=old.help_text or PartialDateField.help
+            )
+            if self.instance.pk is not None:
+                value = getattr(self.instance, date_field)
+                precision = getattr(self.instance, precision_field, DatePrecision.DAY)
+                self.initial[date_field] = iso_partial_date(value, precision) if value else ""
+
     def clean(self) -> dict:
+        for date_field, precision_field in self.partial_dates:
+            typed = self.cleaned_data.get(date_field)
+            if not isinstance(typed, PartialDate):
+                continue
+            self.cleaned_data[date_field] = typed.value
+            chosen = DatePrecision(self.cleaned_data.get(precision_field) or DatePrecision.UNKNOWN)
+            if typed.value is None or precision_field not in self.fields:
+                continue
+            if chosen == DatePrecision.UNKNOWN or precision_field not in self.changed_data:
+                # The precision follows what was typed: 2025 is a year, 2025-07 a month.
+                self.cleaned_data[precision_field] = typed.precision
+            elif typed.precision == DatePrecision.DAY and chosen != DatePrecision.DAY:
+                if not (chosen == DatePrecision.MONTH and typed.value.day == 1) and not (
+                    chosen == DatePrecision.YEAR and (typed.value.month, typed.value.day) == (1, 1)
+                ):
+                    shown = iso_partial_date(typed.value, chosen)
+                    self.add_error(
+                        precision_field,
+                        forms.ValidationError(
+                            f"You typed a full date ({typed.value.isoformat()}) but chose “{chosen.label}”: "
+                            f"type {shown} for a {chosen.label.lower()}, or choose “Day”.",
+                            code="precision_contradicts_date",
+                        ),
+                    )
+                else:
+                    self.cleaned_data[precision_field] = chosen
+            elif typed.precision != DatePrecision.DAY and chosen == DatePrecision.DAY:
+                self.add_error(
+                    precision_field,
+                    forms.ValidationError(
+                        f"You typed {iso_partial_date(typed.value, typed.precision)}, a "
+                        f"{typed.precision.label.lower()}, but chose “Day”: type the full date, or choose "
+                        f"“{typed.precision.label}”.",
+                        code="precision_contradicts_date",
+                    ),
+                )
+            else:
+                self.cleaned_data[precision_field] = typed.precision
         cleaned = super().clean()
         for date_field, precision_field in self.partial_dates:
             if date_field not in self.fields or precision_field not in self.fields:
@@ -325,6 +423,7 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
             "amount_qualifier",
             "currency",
             "note",
+            "editor_note",
             "is_published",
         )
         labels = {"is_published": "Published"}
@@ -433,6 +532,15 @@ def saved_display(obj: Pledge, name: str) -> str:
     return str(value)
 
 
+class CitationInlineForm(CleanTextModelForm):
+    """A citation inside its fact's form. One filled in from the source's "cite" page counts as entered
+    even if the editor leaves it as it is (a formset would otherwise skip an extra form left unchanged)."""
+
+    def has_changed(self) -> bool:
+        prefilled = not self.instance.pk and bool(self.initial.get("quote"))
+        return prefilled or super().has_changed()
+
+
 NO_PARTY_MESSAGE = "Name at least one party: the member (or group) whose pledge this is."
 
 
@@ -489,6 +597,7 @@ class CitationAdminForm(CleanTextModelForm):
             "part",
             "locator",
             "note",
+            "editor_note",
             "pledge",
             "membership",
             "meeting",
@@ -564,3 +673,142 @@ class EmbedOptionsForm(forms.Form):
                 params={"slugs": ", ".join(unknown), "known": ", ".join(known)},
             )
         return found
+
+
+class QuickPledgeForm(PartialDateMixin, forms.Form):
+    """One cited pledge recorded from a passage of a source, on the source's "cite" page.
+
+    The quote comes from the passage the editor selected, so it matches by construction; the member
+    may be one already recorded or a new one named here (its country code found from its name).
+    """
+
+    partial_dates = (("announced_on", "announced_precision"),)
+
+    quote = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        help_text="Select a passage in the text above, or choose “Quote this paragraph”, then trim it here.",
+    )
+    locator = forms.CharField(max_length=300, required=False, help_text="Filled in from the paragraph.")
+    member = forms.ModelChoiceField(
+        queryset=Member.objects.order_by("name"), required=False, label="Member (already recorded)"
+    )
+    new_member = forms.CharField(
+        max_length=200,
+        required=False,
+        label="…or a new member",
+        help_text="Its name, for example “Spain”. A country’s code is found from its name.",
+    )
+    new_member_kind = forms.ChoiceField(
+        choices=Member.Kind.choices, initial=Member.Kind.COUNTRY, label="Kind"
+    )
+    pledge_type = forms.ModelChoiceField(queryset=PledgeType.objects.all(), label="Type of help")
+    status = forms.ChoiceField(choices=Status.choices, help_text="See the codebook on the public About page.")
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}))
+    conditions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: once a ceasefire is agreed.",
+    )
+    announced_on = forms.DateField(required=False, label="Announced on")
+    announced_precision = forms.ChoiceField(
+        choices=DatePrecision.choices, initial=DatePrecision.UNKNOWN, required=False, label="Precision"
+    )
+    publish = forms.BooleanField(
+        required=False, label="Publish now", help_text="Unticked, the pledge is saved as a draft."
+    )
+
+    def __init__(self, *args, source: Source, **kwargs) -> None:
+        self.source = source
+        self.instance = Pledge()  # PartialDateMixin reads the instance for an initial date
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        if self.is_bound and hasattr(self.data, "getlist"):
+            self.data = self.data.copy()
+            for key in self.data:
+                self.data.setlist(key, [clean_text(v) for v in self.data.getlist(key)])
+        super().full_clean()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        member, name = cleaned.get("member"), (cleaned.get("new_member") or "").strip()
+        if member and name:
+            self.add_error("new_member", "Choose a recorded member or name a new one, not both.")
+        elif not member and not name:
+            self.add_error("member", forms.ValidationError(NO_PARTY_MESSAGE, code="no_party"))
+        elif name:
+            existing = Member.objects.filter(name__iexact=name).first()
+            if existing:
+                self.add_error(
+                    "new_member",
+                    forms.ValidationError(
+                        f"“{existing.name}” is already recorded: choose it in the list above.", code="exists"
+                    ),
+                )
+            elif cleaned.get("new_member_kind") == Member.Kind.COUNTRY and not countries.by_name(name):
+                self.add_error(
+                    "new_member",
+                    forms.ValidationError(
+                        f"No country is called “{name}” in ISO 3166 (the English short name, for example "
+                        "“Czechia” or “United Kingdom”). Check the spelling, or choose another kind.",
+                        code="unknown_country",
+                    ),
+                )
+        quote = cleaned.get("quote")
+        if quote:
+            citation = Citation(source=self.source, quote=quote, pledge=Pledge())
+            try:
+                citation.clean()
+            except forms.ValidationError as error:
+                for messages in error.message_dict.values():
+                    for message in messages:
+                        self.add_error("quote", message)
+        return cleaned
+
+    def save(self, user) -> Pledge:
+        """The member (if new), the pledge, its party and its citation, in one transaction."""
+        data = self.cleaned_data
+        with transaction.atomic():
+            member = data["member"]
+            if member is None:
+                name = data["new_member"].strip()
+                kind = data["new_member_kind"]
+                member = Member(name=name, kind=kind, slug=unique_slug(Member, name))
+                if kind == Member.Kind.COUNTRY:
+                    member.country = countries.by_name(name)
+                member._history_user = user
+                member.save()
+            pledge = Pledge(
+                pledge_type=data["pledge_type"],
+                status=data["status"],
+                summary=data["summary"],
+                conditions=data.get("conditions", ""),
+                announced_on=data.get("announced_on"),
+                announced_precision=data.get("announced_precision") or DatePrecision.UNKNOWN,
+                is_published=False,
+            )
+            pledge.ref = pledge.make_ref(lead=member)
+            pledge._history_user = user
+            pledge._change_reason = "Recorded from a passage of its source"
+            pledge.save()
+            PledgeParty.objects.create(pledge=pledge, member=member, position=0)
+            citation = Citation(
+                source=self.source, quote=data["quote"], locator=data.get("locator", ""), pledge=pledge
+            )
+            citation._history_user = user
+            citation.save()
+            if data.get("publish"):
+                pledge.is_published = True
+                pledge.version += 1
+                pledge._change_reason = "Published"
+                pledge.save(update_fields=["is_published", "version", "updated_at"])
+        return pledge
+
+
+def unique_slug(model, name: str) -> str:
+    base = slugify(name)[:90] or "member"
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug

@@ -100,6 +100,11 @@ def quote_problems() -> Iterator[str]:
             yield f"Citation {citation.pk} ({source.slug}): the quote is empty."
             continue
         if not source.text:
+            if citation.target is not None and getattr(citation.target, "is_published", False):
+                yield (
+                    f"Citation {citation.pk} ({source.slug}) backs a published fact, but its source has no "
+                    "archived text: nobody can check the quote."
+                )
             continue
         if source.pk not in texts:
             texts[source.pk] = normalise_whitespace(source.text)

@@ -218,8 +218,9 @@ def pledge_types() -> QuerySet:
 
 
 def sources() -> QuerySet:
-    """Every source document with the number of published citations from it (one query)."""
-    return Source.objects.with_citation_counts()
+    """Each source a published fact cites, with the number of published citations from it (one query).
+    A source cited only by drafts is not public: neither its title nor its text."""
+    return Source.objects.cited_publicly().with_citation_counts()
 
 
 def citations() -> QuerySet:

@@ -48,7 +48,14 @@ class Citation(models.Model):
         help_text="The piece of the source the quote is from; found from the quote when left empty.",
     )
     locator = models.CharField(max_length=300, blank=True, help_text="Where in the source: entry, paragraph.")
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        "public note",
+        blank=True,
+        help_text="Shown on the site beside the quote: who speaks, what “we” means.",
+    )
+    editor_note = models.TextField(
+        "editors’ note", blank=True, help_text="Never shown publicly: for other editors only."
+    )
     pledge = models.ForeignKey(
         Pledge, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
@@ -134,14 +141,24 @@ class Citation(models.Model):
             raise ValidationError(
                 {"part": "This part belongs to another source."}, code="part_of_other_source"
             )
-        if self.source_id and self.quote and not self.source.contains_quote(self.quote):
+        if self.source_id and self.quote and not self.source.text:
             raise ValidationError(
                 {
-                    "quote": "This quote is not found in the source’s archived text. "
-                    "Copy it character for character."
+                    "source": f"“{self.source}” has no archived text, so no quote can be checked against it. "
+                    "Paste the document’s text into the source first."
                 },
-                code="quote_not_in_source",
+                code="source_without_text",
             )
+        if self.source_id and self.quote and not self.source.contains_quote(self.quote):
+            from pledges.quotes import explain_mismatch
+
+            mismatch = explain_mismatch(self.quote, self.source.text)
+            message = (
+                mismatch.html()
+                if mismatch
+                else "This quote is not found in the source’s archived text. Copy it character for character."
+            )
+            raise ValidationError({"quote": message}, code="quote_not_in_source")
 
     def make_ref(self) -> str:
         """A stable key from the source, the fact and the quote, so fixtures reload without duplicates."""

@@ -207,7 +207,14 @@ class Pledge(models.Model):
         max_length=10, choices=Qualifier, default=Qualifier.EXACT, help_text="As the text words it."
     )
     currency = models.CharField(max_length=3, choices=Currency, blank=True)
-    note = models.TextField(blank=True, help_text="How the text was read: ambiguity, dates, status.")
+    note = models.TextField(
+        "public note",
+        blank=True,
+        help_text="Shown on the site: how the text was read (ambiguity, dates, status), quoting its words.",
+    )
+    editor_note = models.TextField(
+        "editors’ note", blank=True, help_text="Never shown publicly: for other editors only."
+    )
     is_published = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

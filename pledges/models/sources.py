@@ -111,9 +111,10 @@ class Source(models.Model):
         return (self.slug,)
 
     def contains_quote(self, quote: str) -> bool:
-        """Whether the quote is in the archived text, white space normalised; True when there is no text."""
+        """Whether the quote is in the archived text, white space normalised; never for a source without
+        text: a quote nobody can check must not back a fact."""
         if not self.text:
-            return True
+            return False
         return normalise_whitespace(quote) in normalise_whitespace(self.text)
 
     def date_in_range(self, value) -> bool:

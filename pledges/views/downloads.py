@@ -96,7 +96,7 @@ def dataset_tables() -> dict[str, tuple[Exporter, list]]:
         ),
         "sources": (
             SOURCES,
-            list(Source.objects.with_citation_counts()),
+            list(Source.objects.cited_publicly().with_citation_counts()),
         ),
         "source_parts": (
             PARTS,

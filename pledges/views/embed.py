@@ -22,8 +22,6 @@ from pledges.context_processors import SITE_NAME
 from pledges.forms import EmbedOptionsForm
 from pledges.matrix import group_by
 from pledges.models import (
-    LADDER,
-    STANCES,
     STATUS_ICONS,
     STATUS_RANK,
     Citation,
@@ -31,6 +29,7 @@ from pledges.models import (
     Pledge,
     Status,
     data_as_of,
+    is_stance,
     parties_prefetch,
 )
 
@@ -132,30 +131,30 @@ def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
 # --- The SVG card -------------------------------------------------------------------------------------
 
 CARD_WIDTH = 640
-CARD_LINE_HEIGHT = 19
-CARD_ROW_GAP = 10
+CARD_ROW_HEIGHT = 48
+CARD_HEADING_HEIGHT = 36
 CARD_TOP = 96
 CARD_NAME_LENGTH = 60
+CARD_STANCES_HEADING = "Stances, not offers: refusals, reservations, offers not made"
 
 
 def shorten(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def status_words(statuses: Counter, chosen) -> str:
-    """'● committed ×2, ◐ willing': the chosen statuses present, strongest first, each in words."""
-    present = [status for status in chosen if statuses[status]]
+def status_words(statuses: Counter) -> str:
+    """'● committed ×2, ◐ willing': each status present, strongest first, in words with its icon."""
     return ", ".join(
         f"{STATUS_ICONS[status]} {Status(status).label.lower()}"
         + (f" ×{statuses[status]}" if statuses[status] > 1 else "")
-        for status in sorted(present, key=lambda s: -STATUS_RANK[s])
+        for status in sorted(statuses, key=lambda s: -STATUS_RANK[s])
     )
 
 
 @require_safe
 def member_card(request: HttpRequest, slug: str) -> HttpResponse:
-    """A printable SVG image of a member's pledges: per type, how many offers of each status, then its
-    stances (refusals, reservations, offers not made) on a line of their own, in words.
+    """A printable SVG image of a member's pledges: per type, how many offers of each status; then, under
+    their own heading, its stances (refusals, reservations, offers not made) per type, in words.
 
     Queries: the member, the counts per type and status, the data's date.
     """
@@ -167,32 +166,34 @@ def member_card(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by("pledge_type__order", "pledge_type__name", "pledge_type_id")
     )
-    by_type: dict[tuple[int, str], Counter] = {}
+    offers: dict[tuple[int, str], Counter] = {}
+    stances: dict[tuple[int, str], Counter] = {}
     for row in counts:
         key = (row["pledge_type_id"], row["pledge_type__name"])
-        by_type.setdefault(key, Counter())[row["status"]] += row["n"]
-    rows, y = [], CARD_TOP
-    for (_, name), statuses in by_type.items():
-        offers = status_words(statuses, LADDER)
-        stances = status_words(statuses, STANCES)
-        lines = [offers or "No offer"]
-        if stances:
-            lines.append(f"Stances, not offers: {stances}")
+        table = stances if is_stance(row["status"]) else offers
+        table.setdefault(key, Counter())[row["status"]] += row["n"]
+    rows, headings, y = [], [], CARD_TOP
+    for (_, name), statuses in offers.items():
+        rows.append({"name": shorten(name, CARD_NAME_LENGTH), "statuses": status_words(statuses), "y": y})
+        y += CARD_ROW_HEIGHT
+    if stances:
+        headings.append({"text": CARD_STANCES_HEADING, "y": y})
+        y += CARD_HEADING_HEIGHT
+    for n, ((_, name), statuses) in enumerate(stances.items()):
         rows.append(
             {
                 "name": shorten(name, CARD_NAME_LENGTH),
-                "statuses": ". ".join(lines),
-                "lines": [
-                    {"text": text, "y": y + CARD_LINE_HEIGHT * (n + 1)} for n, text in enumerate(lines)
-                ],
+                "statuses": status_words(statuses),
                 "y": y,
+                "first_stance": n == 0,
             }
         )
-        y += CARD_LINE_HEIGHT * (len(lines) + 1) + CARD_ROW_GAP
-    rows_end = y if rows else CARD_TOP + CARD_LINE_HEIGHT * 2 + CARD_ROW_GAP
+        y += CARD_ROW_HEIGHT
+    rows_end = max(y, CARD_TOP + CARD_ROW_HEIGHT)
     context = {
         "member": member,
         "rows": rows,
+        "headings": headings,
         "width": CARD_WIDTH,
         "height": rows_end + 40,
         "footer_y": rows_end + 14,

@@ -6,7 +6,17 @@ from django.views.generic import DetailView
 
 from pledges.exports import PLEDGES
 from pledges.filters import PledgeFilterSet
-from pledges.models import Citation, Member, Pledge, PledgeParty, PledgeType, Region, Status, parties_prefetch
+from pledges.models import (
+    Citation,
+    Member,
+    Pledge,
+    PledgeParty,
+    PledgeType,
+    Region,
+    Status,
+    is_stance,
+    parties_prefetch,
+)
 from pledges.services import PUBLIC_FIELDS, public_values
 from pledges.views.base import FilteredListView, facet_counts
 
@@ -67,7 +77,10 @@ class PledgeListView(FilteredListView):
                 option("type", t.slug, t.name, type_counts, t.pk)
                 for t in PledgeType.objects.only("slug", "name")
             ],
-            "status_options": [option("status", s.value, s.label, status_counts) for s in Status],
+            "status_options": [
+                {**option("status", s.value, s.label, status_counts), "is_stance": is_stance(s)}
+                for s in Status
+            ],
             "member_options": [option("member", m.slug, m.name, member_counts, m.pk) for m in members],
             "region_options": [option("region", r.value, r.label, region_counts) for r in Region if r.value],
         }

@@ -19,8 +19,10 @@ class SourceListView(FilteredListView):
     export_name = "sources"
 
     def get_queryset(self):
-        return Source.objects.with_citation_counts().order_by(
-            F("published_on").desc(nulls_last=True), "title", "pk"
+        return (
+            Source.objects.cited_publicly()
+            .with_citation_counts()
+            .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
         )
 
 
@@ -35,7 +37,8 @@ class SourceDetailView(DetailView):
     context_object_name = "source"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Source, slug=self.kwargs["slug"])
+        # A source is public once a published fact cites it; until then it answers 404.
+        return get_object_or_404(Source.objects.cited_publicly(), slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
