@@ -92,6 +92,11 @@ def source_paragraphs(source: Source) -> list[dict]:
     return paragraphs
 
 
+def saved_row(form) -> Pledge:
+    """A revert form shows an old version; it was opened from the pledge as saved now."""
+    return Pledge.objects.get(pk=form.instance.pk)
+
+
 class CitationPrefillMixin:
     """Add forms opened from a source's "cite" page get their first citation filled in (source, quote,
     where), from `cite_source`, `cite_quote` and `cite_locator` in the address."""
@@ -133,6 +138,11 @@ class EditorAdmin(SimpleHistoryAdmin):
     object_history_form_template = "admin/pledges/object_history_form.html"
     # Shown under the list of what blocks a delete, saying what to do instead.
     protected_hint = ""
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # Who is editing, so a conflict can say "you, in another tab" (pledges.conflicts).
+        return type(form.__name__, (form,), {"editing_user": request.user})
 
     def save_form(self, request: HttpRequest, form: ModelForm, change: bool):
         removed = getattr(form, "controls_removed", ())
@@ -180,8 +190,14 @@ class EditorAdmin(SimpleHistoryAdmin):
 class CitationInline(admin.StackedInline):
     model = Citation
     form = CitationInlineForm
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"editing_user": request.user})
+        return formset
+
     extra = 0
-    fields = ("source", "quote", "part", "locator", "note", "editor_note")
+    fields = ("source", "quote", "part", "locator", "note", "editor_note", "opened_state")
     autocomplete_fields = ("source",)
 
 
@@ -393,6 +409,7 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
     form = PledgeAdminForm
     list_display = (
         "parties",
+        "short_summary",
         "pledge_type",
         "status",
         "announced_on",
@@ -432,6 +449,7 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
                     "is_published",
                     "change_reason",
                     "opened_version",
+                    "opened_state",
                     "ref",
                     "created_at",
                     "updated_at",
@@ -452,6 +470,10 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
     def parties(self, obj: Pledge) -> str:
         return obj.parties_display
 
+    @admin.display(description="Summary")
+    def short_summary(self, obj: Pledge) -> str:
+        return obj.summary if len(obj.summary) <= 90 else obj.summary[:89].rstrip() + "…"
+
     def get_fieldsets(self, request: HttpRequest, obj: Pledge | None = None):
         if obj is not None:
             return self.fieldsets
@@ -470,7 +492,11 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         if getattr(request, "pledge_revert_reason", None):
             # Reverting saves the pledge alone: its citations are checked in the database.
-            form = type("PledgeRevertForm", (form,), {"citations_in_formset": False})
+            form = type(
+                "PledgeRevertForm",
+                (form,),
+                {"citations_in_formset": False, "opened_from": saved_row, "opened_version_from": saved_row},
+            )
         return form
 
     def history_form_view(

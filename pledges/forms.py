@@ -7,16 +7,17 @@ they refuse it.
 
 import datetime
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MinValueValidator
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django_countries import countries
 
+from pledges.conflicts import ThreeWayMergeMixin, opened_state_field
 from pledges.models import (
     Citation,
     DatePrecision,
@@ -61,6 +62,28 @@ class CleanTextModelForm(forms.ModelForm):
             if changed:
                 self.data, self.controls_removed = data, tuple(changed)
         super().full_clean()
+
+
+TRACKING_PARAMETERS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref_src)$", re.I)
+
+
+def strip_tracking(url: str) -> str:
+    """The address without tracking parameters (utm_source and the like), which say nothing of the page."""
+    if not url or "?" not in url:
+        return url
+    parts = urlsplit(url)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMETERS.match(k)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def comparable_url(url: str) -> str:
+    """One form for addresses of the same page: no scheme, case, trailing slash or tracking parameters."""
+    parts = urlsplit(strip_tracking(url).strip())
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.netloc.lower()}{path.lower()}{query.lower()}"
 
 
 class PartialDate:
@@ -247,15 +270,19 @@ class SourceAdminForm(SlugFromNameMixin, CleanTextModelForm):
         )
 
     def clean_url(self) -> str:
-        """Refuse a URL already recorded, also written with another scheme, case or trailing slash."""
-        url = self.cleaned_data.get("url", "")
+        """Refuse a URL already recorded, also written with another scheme, case, trailing slash or
+        tracking parameters (utm_*, fbclid…), which are dropped from the address kept."""
+        url = strip_tracking(self.cleaned_data.get("url", ""))
         if not url:
             return url
-        bare = url.split("://", 1)[-1].rstrip("/")
-        variants = Q()
-        for scheme in ("http://", "https://"):
-            variants |= Q(url__iexact=scheme + bare) | Q(url__iexact=scheme + bare + "/")
-        existing = Source.objects.filter(variants).exclude(pk=self.instance.pk).first()
+        key = comparable_url(url)
+        path_start = key.split("?", 1)[0]
+        candidates = Source.objects.filter(url__icontains=path_start.split("/", 1)[0]).exclude(
+            pk=self.instance.pk
+        )
+        existing = next(
+            (s for s in candidates.only("pk", "title", "url") if comparable_url(s.url) == key), None
+        )
         if existing is not None:
             link = reverse("admin:pledges_source_change", args=[existing.pk])
             raise forms.ValidationError(
@@ -381,7 +408,7 @@ class HeadlineCountAdminForm(PartialDateMixin, CleanTextModelForm):
         )
 
 
-class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
+class PledgeAdminForm(ThreeWayMergeMixin, PartialDateMixin, CleanTextModelForm):
     """A pledge with its cross-field rules, a change reason for the history, and a version check.
 
     `opened_version` carries the version the editor opened. On save, clean() locks the pledge's row
@@ -397,6 +424,7 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
     citations_in_formset = True
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_state = opened_state_field()
     change_reason = forms.CharField(
         label="Reason for this change",
         required=False,
@@ -434,7 +462,15 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["opened_version"].initial = self.instance.version if self.instance.pk else None
+        self.fields["opened_version"].initial = (
+            self.opened_version_from().version if self.instance.pk else None
+        )
+        # The database refuses negative numbers; the browser and the form say so at the field first.
+        for name in ("quantity", "amount"):
+            if name in self.fields:
+                self.fields[name].min_value = 0
+                self.fields[name].widget.attrs["min"] = "0"
+                self.fields[name].validators.append(MinValueValidator(0, message="Enter zero or more."))
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -458,8 +494,15 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
                 self.add_error("is_published", forms.ValidationError(NO_CITATION_MESSAGE, code="no_citation"))
         return cleaned
 
+    def opened_version_from(self) -> Pledge:
+        return self.instance
+
     def check_version(self, cleaned: dict) -> None:
-        """Refuse the save if the pledge was saved by someone else since this form was opened."""
+        """Merge with what was saved since this form was opened (see pledges.conflicts).
+
+        The pledge's row is locked until the save commits, so two saves cannot both pass; after a
+        clean merge the version check in the admin's save is satisfied with the version merged with.
+        """
         opened = cleaned.get("opened_version")
         if opened is None:
             raise forms.ValidationError(
@@ -473,72 +516,27 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
         current = rows.first()
         if current is None or current.version == opened:
             return
-        # Let the next save through on purpose: the editor has now seen what changed.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("opened_version")] = str(current.version)
-        raise forms.ValidationError(self.conflict_message(current), code="changed_meanwhile")
-
-    def conflict_message(self, current: Pledge) -> str:
-        """What the editor needs to merge by hand: who saved, when, and where the versions differ."""
-        latest = current.history.select_related("history_user").first()
-        who = ""
-        if latest is not None:
-            by = latest.history_user.get_username() if latest.history_user else "someone"
-            who = f" ({by}, {latest.history_date:%d %B %Y at %H:%M} UTC)"
-        differences = [
-            (self.fields[name].label or name, saved_display(current, name))
-            for name in self.fields
-            if name in self.cleaned_data
-            and is_model_field(Pledge, name)
-            and not same_value(getattr(current, name), self.cleaned_data[name])
-        ]
-        listed = format_html_join("", "<li>{}: “{}”</li>", differences)
-        return format_html(
-            "This pledge was saved by someone else{} after you opened it, so your changes were not "
-            "saved. They are still in the form below. {}{}"
-            "Check them against the saved version, then save again to replace it with yours.",
-            who,
-            "The saved version differs from yours here:" if differences else "",
-            format_html("<ul>{}</ul>", listed) if differences else "",
-        )
+        self.merge()
+        if not self.errors:
+            cleaned["opened_version"] = current.version
 
 
-def is_model_field(model: type, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
+class CitationInlineForm(ThreeWayMergeMixin, CleanTextModelForm):
+    """A citation inside its fact's form, merged field by field with changes saved since the form was
+    opened (pledges.conflicts). One filled in from the source's "cite" page counts as entered even if
+    the editor leaves it as it is (a formset would otherwise skip an extra form left unchanged)."""
 
-
-def same_value(saved: object, entered: object) -> bool:
-    """Compare a saved value with a cleaned one: related objects by key, empty text as None."""
-    saved = getattr(saved, "pk", saved)
-    entered = getattr(entered, "pk", entered)
-    if saved in (None, "") and entered in (None, ""):
-        return True
-    return saved == entered
-
-
-def saved_display(obj: Pledge, name: str) -> str:
-    """A saved field value as an editor reads it: choice labels, names of related objects."""
-    value = getattr(obj, name)
-    if value in (None, ""):
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if hasattr(obj, f"get_{name}_display"):
-        return str(getattr(obj, f"get_{name}_display")())
-    return str(value)
-
-
-class CitationInlineForm(CleanTextModelForm):
-    """A citation inside its fact's form. One filled in from the source's "cite" page counts as entered
-    even if the editor leaves it as it is (a formset would otherwise skip an extra form left unchanged)."""
+    opened_state = opened_state_field()
 
     def has_changed(self) -> bool:
         prefilled = not self.instance.pk and bool(self.initial.get("quote"))
         return prefilled or super().has_changed()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk and self.has_changed():
+            self.merge()
+        return cleaned
 
 
 NO_PARTY_MESSAGE = "Name at least one party: the member (or group) whose pledge this is."
