@@ -139,10 +139,112 @@ class EditorAdmin(SimpleHistoryAdmin):
     # Shown under the list of what blocks a delete, saying what to do instead.
     protected_hint = ""
 
+    # Records that belong to this one and whose changes its history shows: (label, model, key field).
+    history_related: tuple[tuple[str, type, str], ...] = ()
+
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         # Who is editing, so a conflict can say "you, in another tab" (pledges.conflicts).
         return type(form.__name__, (form,), {"editing_user": request.user})
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.history_compare_view),
+            name="{}_{}_history_compare".format(*info),
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None):
+        """The record's versions, with a choice of two to compare, and the changes to its citations
+        and parties (saved on their own pages or with it)."""
+        related = []
+        for label, model, key in self.history_related:
+            records = list(
+                model.history.filter(**{key: object_id})
+                .select_related("history_user")
+                .order_by("history_date")
+            )
+            previous: dict = {}
+            for record in records:
+                before = previous.get(record.id)
+                record.changed_fields = (
+                    [
+                        (change.field, change.old, change.new)
+                        for change in record.diff_against(before, foreign_keys_are_objs=False).changes
+                    ]
+                    if before is not None
+                    else []
+                )
+                previous[record.id] = record
+            related.append((label, list(reversed(records))[:50]))
+        context = {
+            "related_history": related,
+            "compare_url_name": self.compare_url_name(),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
+
+    def compare_url_name(self) -> str:
+        return f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_history_compare"
+
+    def history_compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Two saved versions side by side, field by field (`?a=<version>&b=<version>`)."""
+        obj = get_object_or_404(self.model, pk=object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = self.model.history.filter(id=obj.pk).select_related("history_user")
+        ids = [value for value in (request.GET.get("a"), request.GET.get("b")) if value and value.isdigit()]
+        chosen = list(versions.filter(history_id__in=ids).order_by("history_date", "history_id"))
+        if len(chosen) != 2:
+            self.message_user(request, "Choose two versions to compare.", messages.WARNING)
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_history", args=[obj.pk]
+                )
+            )
+        older, newer = chosen
+        delta = newer.diff_against(older, foreign_keys_are_objs=True)
+        changed = {change.field for change in delta.changes}
+        rows = [
+            (
+                field.verbose_name,
+                getattr(older, field.attname, ""),
+                getattr(newer, field.attname, ""),
+                field.attname in changed or field.name in changed,
+            )
+            for field in self.model.history.model._meta.fields
+            if not field.name.startswith("history_") and field.name not in ("id",)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare two versions of “{obj}”",
+            "opts": self.model._meta,
+            "original": obj,
+            "older": older,
+            "newer": newer,
+            "rows": rows,
+            "changed": sorted(changed),
+        }
+        return TemplateResponse(request, "admin/pledges/history_compare.html", context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """A saved version, and what reverting to it would change in the record as it is now."""
+        current = self.model._default_manager.filter(pk=object_id).first()
+        record = self.model.history.filter(id=object_id, history_id=version_id).first()
+        changes = []
+        if current is not None and record is not None:
+            for field in self.model._meta.concrete_fields:
+                if field.name in ("version", "updated_at", "created_at") or field.primary_key:
+                    continue
+                now, then = getattr(current, field.attname, None), getattr(record, field.attname, None)
+                if now != then and not (now in (None, "") and then in (None, "")):
+                    changes.append((field.verbose_name, now, then))
+        context = {"revert_changes": changes, **(extra_context or {})}
+        return super().history_form_view(request, object_id, version_id, context)
 
     def save_form(self, request: HttpRequest, form: ModelForm, change: bool):
         removed = getattr(form, "controls_removed", ())
@@ -424,6 +526,7 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
     readonly_fields = ("ref", "created_at", "updated_at")
     date_hierarchy = "announced_on"
     inlines = (PledgePartyInline, PledgeCitationInline)
+    history_related = (("Its citations", Citation, "pledge_id"), ("Its parties", PledgeParty, "pledge_id"))
     actions = ("publish_selected", "unpublish_selected")
     fieldsets = (
         (None, {"fields": ("pledge_type", "status", "summary", "conditions")}),
