@@ -52,7 +52,7 @@ from pledges.models import (
     part_starts,
     parties_prefetch,
 )
-from pledges.services import PublishResult, publish_pledges, unpublish_pledges
+from pledges.services import PublishResult, mark_ready, publish_pledges, review_required, unpublish_pledges
 
 admin.site.site_header = "Pledge tracker: editors"
 admin.site.site_title = "Pledge tracker admin"
@@ -519,15 +519,21 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
         "is_published",
         "updated_at",
     )
-    list_filter = ("is_published", "status", "pledge_type", "parties__member__region")
+    list_filter = (
+        "is_published",
+        ("ready_by", admin.EmptyFieldListFilter),
+        "status",
+        "pledge_type",
+        "parties__member__region",
+    )
     list_select_related = ("pledge_type",)
     search_fields = ("summary", "conditions", "parties__member__name", "pledge_type__name", "ref")
     autocomplete_fields = ("pledge_type",)
-    readonly_fields = ("ref", "created_at", "updated_at")
+    readonly_fields = ("ref", "ready_by", "ready_at", "created_at", "updated_at")
     date_hierarchy = "announced_on"
     inlines = (PledgePartyInline, PledgeCitationInline)
     history_related = (("Its citations", Citation, "pledge_id"), ("Its parties", PledgeParty, "pledge_id"))
-    actions = ("publish_selected", "unpublish_selected")
+    actions = ("mark_ready_selected", "publish_selected", "unpublish_selected")
     fieldsets = (
         (None, {"fields": ("pledge_type", "status", "summary", "conditions")}),
         (
@@ -553,6 +559,8 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
                     "change_reason",
                     "opened_version",
                     "opened_state",
+                    "ready_by",
+                    "ready_at",
                     "ref",
                     "created_at",
                     "updated_at",
@@ -643,6 +651,16 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
             obj.save()
         formset.save_m2m()
 
+    @admin.action(description="Mark selected drafts ready for review", permissions=["change"])
+    def mark_ready_selected(self, request: HttpRequest, queryset: QuerySet[Pledge]) -> None:
+        marked = mark_ready(queryset, request.user)
+        self.message_user(
+            request,
+            f"Marked {len(marked)} draft{'s' if len(marked) != 1 else ''} ready for review"
+            + (": another editor can now publish them." if review_required() else "."),
+            messages.SUCCESS,
+        )
+
     @admin.action(description="Publish selected pledges", permissions=["change"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Pledge]) -> None:
         self.report(request, publish_pledges(queryset, request.user), "Published")
@@ -665,7 +683,22 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
                 ),
                 messages.WARNING,
             )
-        if result.unchanged and not result.changed and not result.without_citation:
+        if result.not_reviewed:
+            self.message_user(
+                request,
+                format_html(
+                    "Not published, because review before publishing is on and another editor has not "
+                    "marked them ready (or you marked them yourself): {}.",
+                    format_html_join(", ", "{}", ((admin_link(p),) for p in result.not_reviewed)),
+                ),
+                messages.WARNING,
+            )
+        if (
+            result.unchanged
+            and not result.changed
+            and not result.without_citation
+            and not result.not_reviewed
+        ):
             self.message_user(request, f"Nothing to do: the selected pledges were already {done.lower()}.")
 
 

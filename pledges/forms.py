@@ -13,6 +13,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django_countries import countries
@@ -33,6 +34,7 @@ from pledges.models import (
     iso_partial_date,
     membership_ref,
 )
+from pledges.services import publish_refusal, review_required
 from pledges.text import clean_text
 
 # simple_history stores the reason in a CharField of this length.
@@ -487,6 +489,10 @@ class PledgeAdminForm(ThreeWayMergeMixin, PartialDateMixin, CleanTextModelForm):
                     code="quantity_needs_unit",
                 ),
             )
+        if cleaned.get("is_published") and not (self.instance.pk and self.initial.get("is_published")):
+            refusal = publish_refusal(self.instance, self.editing_user)
+            if refusal:
+                self.add_error("is_published", forms.ValidationError(refusal, code="not_reviewed"))
         if self.instance.pk:
             self.check_version(cleaned)
         if cleaned.get("is_published") and not self.citations_in_formset and self.instance.pk:
@@ -719,6 +725,9 @@ class QuickPledgeForm(PartialDateMixin, forms.Form):
         self.source = source
         self.instance = Pledge()  # PartialDateMixin reads the instance for an initial date
         super().__init__(*args, **kwargs)
+        if review_required():
+            self.fields["publish"].label = "Mark ready for review"
+            self.fields["publish"].help_text = "Review before publishing is on: another editor publishes it."
 
     def full_clean(self) -> None:
         if self.is_bound and hasattr(self.data, "getlist"):
@@ -795,7 +804,12 @@ class QuickPledgeForm(PartialDateMixin, forms.Form):
             )
             citation._history_user = user
             citation.save()
-            if data.get("publish"):
+            if data.get("publish") and review_required():
+                pledge.ready_by, pledge.ready_at = user, timezone.now()
+                pledge.version += 1
+                pledge._change_reason = "Marked ready for review"
+                pledge.save(update_fields=["ready_by", "ready_at", "version", "updated_at"])
+            elif data.get("publish"):
                 pledge.is_published = True
                 pledge.version += 1
                 pledge._change_reason = "Published"

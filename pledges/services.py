@@ -3,10 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 from pledges.models import Pledge, format_number, format_partial_date, parties_prefetch, qualified
 
@@ -21,6 +23,40 @@ class PublishResult:
     changed: list[Pledge] = field(default_factory=list)
     unchanged: list[Pledge] = field(default_factory=list)
     without_citation: list[Pledge] = field(default_factory=list)
+    not_reviewed: list[Pledge] = field(default_factory=list)
+
+
+READY_REASON = "Marked ready for review"
+
+
+def review_required() -> bool:
+    return getattr(settings, "REVIEW_BEFORE_PUBLISH", False)
+
+
+def publish_refusal(pledge: Pledge, user: AbstractBaseUser | None) -> str:
+    """Why `user` may not publish this draft under review before publishing, or "" if they may."""
+    if not review_required():
+        return ""
+    if pledge.ready_by_id is None:
+        return "It has not been marked ready for review: mark it ready, then another editor publishes it."
+    if user is not None and pledge.ready_by_id == user.pk:
+        return "You marked it ready yourself: another editor reviews and publishes it."
+    return ""
+
+
+def mark_ready(queryset: QuerySet[Pledge], user: AbstractBaseUser) -> list[Pledge]:
+    """Mark drafts ready for review, each saved on its own so its history names who marked it."""
+    marked = []
+    with transaction.atomic():
+        for pledge in Pledge.objects.select_for_update().filter(
+            pk__in=list(queryset.values_list("pk", flat=True)), is_published=False
+        ):
+            pledge.ready_by, pledge.ready_at = user, timezone.now()
+            pledge.version += 1
+            pledge._history_user, pledge._change_reason = user, READY_REASON
+            pledge.save(update_fields=["ready_by", "ready_at", "version", "updated_at"])
+            marked.append(pledge)
+    return marked
 
 
 def publish_pledges(queryset: QuerySet[Pledge], user: AbstractBaseUser | None) -> PublishResult:
@@ -64,6 +100,9 @@ def _set_published(
                 continue
             if published and pledge.citation_count == 0:
                 result.without_citation.append(pledge)
+                continue
+            if published and publish_refusal(pledge, user):
+                result.not_reviewed.append(pledge)
                 continue
             pledge.is_published = published
             pledge.version += 1

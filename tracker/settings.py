@@ -74,6 +74,9 @@ if DEBUG:
 
 # The public address of the site, used in embeds, feeds, oEmbed and citations.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Review before publishing: an editor marks a draft ready, and another editor publishes it. Off by
+# default, for a newsroom of one.
+REVIEW_BEFORE_PUBLISH = env_bool("REVIEW_BEFORE_PUBLISH", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
@@ -216,6 +217,16 @@ class Pledge(models.Model):
         "editors’ note", blank=True, help_text="Never shown publicly: for other editors only."
     )
     is_published = models.BooleanField(default=False)
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who marked the draft ready for review (when review before publishing is on).",
+    )
+    ready_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
