@@ -25,6 +25,10 @@ STATUS_RULES = (
         "An idea or plan put forward, with no offer to carry it out: “backs a plan”, “proposes”, “the plan "
         "will be built on”. A plan described by one actor is recorded for that actor, not for those it "
         "would involve.",
+        examples=(
+            "italy-collective-defence-article-5-proposal-2025-03",
+            "eu-security-guarantees-three-pillar-plan",
+        ),
         status=Status.PROPOSED,
     ),
     Rule(
@@ -34,6 +38,11 @@ STATUS_RULES = (
         "“signalled openness”, “indicated it’s ready”. A general undertaking that names no kind of help or "
         "terms is willing whatever its verb: “have pledged to support Ukraine’s post-war security” and "
         "“agreed in principle to grant Ukraine security guarantees” are read the same way.",
+        examples=(
+            "germany-air-defence-patriot-funding-2025-07",
+            "unnamed-26-countries-security-guarantees-2025-09",
+            "germany-security-guarantees-post-war-support",
+        ),
         status=Status.WILLING,
     ),
     Rule(
@@ -43,12 +52,20 @@ STATUS_RULES = (
         "including airspace, training, and possible deployments” (one clause, one status for all it names), "
         "“we announced plans for a new multinational force”. Conditions do not lower a status; they are "
         "recorded as conditions.",
+        examples=(
+            "unnamed-26-countries-air-policing-airspace-2025-09",
+            "coalition-multinational-force-ukraine-2025-07",
+        ),
         status=Status.COMMITTED,
     ),
     Rule(
         "delivered",
         "Delivered",
         "Done, and the text says so: in force, paid, sent or in place.",
+        examples=(
+            "eu-sanctions-in-force-2025-06",
+            "france-weapons-mirage-aircraft-2025-07",
+        ),
         status=Status.DELIVERED,
     ),
 )
@@ -61,13 +78,23 @@ STANCE_RULES = (
         "plan to participate”, “has ruled out”, “retaining troops on its own territory”, “repeatedly ruling "
         "out NATO membership for Ukraine”. A sentence that groups several actors in a refusal is recorded "
         "for each actor it names, and the note says how loose the grouping is.",
+        examples=(
+            "italy-troops-ruled-out-2025-03",
+            "finland-troops-ruled-out",
+            "united-states-nato-membership-ruled-out",
+        ),
         status=Status.RULED_OUT,
     ),
     Rule(
         "reservations",
         "Reservations",
         "Doubts, or “too early”, without a refusal: “It is still too early to talk about putting troops on "
-        "the ground”. Reservations voiced by actors the text does not name are not recorded.",
+        "the ground”. Reservations the text gives to actors it does not name (“leaders of other nations "
+        "have expressed reservations”) are recorded for them as one unnamed group.",
+        examples=(
+            "finland-troops-reservations-2025-03",
+            "unnamed-other-nations-troops-reservations",
+        ),
         status=Status.RESERVATIONS,
     ),
     Rule(
@@ -75,6 +102,10 @@ STANCE_RULES = (
         "Not offered",
         "Reported as not having offered it, without a refusal of its own: “has not offered concrete "
         "security guarantees to Ukraine”.",
+        examples=(
+            "united-states-security-guarantees-not-offered",
+            "hungary-eu-membership-not-on-board",
+        ),
         status=Status.NOT_OFFERED,
     ),
 )
@@ -86,6 +117,10 @@ DATE_RULES = (
         "Only when a text dates the actor’s own statement or decision: “Meloni’s office said on March 15”, "
         "a live-blog entry stamped the day the actor spoke. The date of a post or article that merely "
         "mentions something is not the actor’s announcement.",
+        examples=(
+            "italy-troops-ruled-out-2025-03",
+            "france-weapons-mirage-aircraft-2025-07",
+        ),
     ),
     Rule(
         "reported_on",
@@ -93,6 +128,10 @@ DATE_RULES = (
         "The date of the earliest passage in our sources that reports the fact: the date of the part of the "
         "source its quote is in (a dated thread, a live-blog entry), or the source’s own stated publication "
         "date. Unknown when no cited passage is dated.",
+        examples=(
+            "france-weapons-mirage-aircraft-2025-07",
+            "germany-air-defence-patriot-funding-2025-07",
+        ),
     ),
     Rule(
         "parts",
@@ -100,6 +139,7 @@ DATE_RULES = (
         "A document that joins several pieces (an aggregator page joining a live blog with later excerpts; "
         "a list of dated threads) is split into parts, each with its own title and date, and every quote "
         "carries the date of its part, not of the page.",
+        examples=("italy-collective-defence-24-hour-response-plan",),
     ),
     Rule(
         "published_on",
@@ -114,6 +154,7 @@ DATE_RULES = (
         "A date printed without a year (“March 22”, “Sep 4”) gets a year only when a passage of the "
         "documents fixes it, and the note quotes that passage; otherwise it is recorded as unknown. A year "
         "is never inferred from the date it is meant to establish.",
+        examples=("italy-collective-defence-article-5-proposal-2025-03",),
     ),
 )
 
@@ -126,12 +167,20 @@ OTHER_RULES = (
         "reported several times is one record with several quotes. A host is not a pledger: hosting the "
         "coalition’s headquarters, leading an initiative or taking part in a meeting is a role. A group the "
         "text does not name (“about 10 European countries”) is one actor, never spread over countries.",
+        examples=(
+            "france-sanctions-shadow-fleet-2025-07",
+            "unnamed-about-10-european-countries-troops",
+        ),
     ),
     Rule(
         "numbers",
         "Numbers",
         "Exactly as precise as the text: “over $156 million” is 156,000,000 with the qualifier “over”; "
         "“about 10” is 10 “about”; “hundreds of thousands” gives no number.",
+        examples=(
+            "unnamed-european-allies-funding-defence-industry",
+            "germany-air-defence-patriot-funding-2025-07",
+        ),
     ),
     Rule(
         "reported-speech",
@@ -140,13 +189,16 @@ OTHER_RULES = (
         "offer: “I hope that Italy’s participation will be truly strong and visible” is Ukraine’s hope, not "
         "an Italian pledge. When a reading is uncertain the weaker status is recorded and the note quotes "
         "the words it rests on.",
+        examples=("united-states-weapons-military-aid-resumption-2025-07",),
     ),
     Rule(
         "scope",
         "What is not recorded",
         "Requests by Ukraine; Ukraine’s own measures; help that is not for Ukraine (two countries’ own "
-        "forces or nuclear deterrence); and the positions of Russia, whose terms for a settlement are not "
-        "guarantees to Ukraine. Each source page lists the passages not recorded, with the reason.",
+        "forces or nuclear deterrence); the positions of Russia, whose terms for a settlement are not "
+        "guarantees to Ukraine; and what states and others outside the coalition and its partners (China, "
+        "India, the Pope) say about ending the war. Each source page lists the passages not recorded, with "
+        "the reason.",
     ),
     Rule(
         "quotes",
@@ -154,6 +206,7 @@ OTHER_RULES = (
         "Copied character for character: typographic quotes, dashes and non-breaking spaces included. The "
         "check that a quote is in its source treats any run of white space (a line break, a non-breaking "
         "space) as one space, so a quote can span lines; nothing else is forgiven.",
+        examples=("united-states-security-guarantees-participation",),
     ),
 )
 

@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
+from pledges import codebook
 from pledges.exports import MEETINGS
 from pledges.filters import MeetingFilterSet
 from pledges.models import (
@@ -129,12 +130,34 @@ class ChangeListView(TemplateView):
         )
 
 
+def codebook_context() -> dict:
+    """The codebook's rules, each with its examples: published pledges loaded in three queries."""
+    examples = {
+        pledge.ref: pledge
+        for pledge in Pledge.objects.published().filter(ref__in=codebook.example_refs()).for_listing()
+    }
+
+    def entries(rules):
+        return [
+            {"rule": rule, "examples": [examples[ref] for ref in rule.examples if ref in examples]}
+            for rule in rules
+        ]
+
+    return {
+        "statuses": entries(codebook.STATUS_RULES),
+        "stances": entries(codebook.STANCE_RULES),
+        "dates": entries(codebook.DATE_RULES),
+        "other": entries(codebook.OTHER_RULES),
+    }
+
+
 class AboutView(TemplateView):
     template_name = "pledges/about.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
+            codebook=codebook_context(),
             statuses=[(s, STATUS_ICONS[s], STATUS_DESCRIPTIONS[s]) for s in Status],
             ladder=[(s, STATUS_ICONS[s], STATUS_DESCRIPTIONS[s]) for s in LADDER],
             stances=[(s, STATUS_ICONS[s], STATUS_DESCRIPTIONS[s]) for s in STANCES],
