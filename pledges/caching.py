@@ -9,20 +9,109 @@ then served without touching anything else.
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-from pledges.models import Citation, HeadlineCount, Meeting, Member, Membership, Pledge, PledgeType, Source
+from pledges.compression import preferred_encoding
+from pledges.models import (
+    Citation,
+    HeadlineCount,
+    Meeting,
+    Member,
+    Membership,
+    Pledge,
+    PledgeParty,
+    PledgeType,
+    ReviewEntry,
+    Source,
+    SourcePart,
+)
 
-VERSIONED_MODELS = (Pledge, Citation, Source, Member, Membership, PledgeType, Meeting, HeadlineCount)
+VERSIONED_MODELS = (
+    Pledge,
+    PledgeParty,
+    Citation,
+    Source,
+    SourcePart,
+    ReviewEntry,
+    Member,
+    Membership,
+    PledgeType,
+    Meeting,
+    HeadlineCount,
+)
+# A reader who finds a page being rendered waits this long for it, then renders it itself.
+RENDER_LOCK_SECONDS = 30
+RENDER_WAIT_SECONDS = 10
+RENDER_POLL_SECONDS = 0.02
+
+# The query parameters each public route reads; any other parameter changes nothing on the page, so
+# it makes no cache entry of its own. A route not listed keeps its whole query string.
+PLEDGE_PARAMETERS = (
+    "type", "status", "member", "region", "announced_after", "announced_before", "source",
+    "has_quantity", "has_money", "q", "ordering", "page", "format", "page_size",
+)  # fmt: skip
+ROUTE_PARAMETERS = {
+    "overview": (),
+    "about": (),
+    "api_docs": (),
+    "download": (),
+    "download_json": (),
+    "download_csv": (),
+    "change_list": ("format",),
+    "member_detail": (),
+    "pledge_detail": (),
+    "type_detail": (),
+    "source_detail": (),
+    "pledge_list": PLEDGE_PARAMETERS,
+    "member_list": (
+        "kind",
+        "region",
+        "type",
+        "status",
+        "guarantor",
+        "ordering",
+        "page",
+        "format",
+        "page_size",
+    ),
+    "source_list": ("kind", "q", "ordering", "page", "format", "page_size"),
+    "meeting_list": ("host", "held_after", "held_before", "page", "format", "page_size"),
+    "member_embed": ("types", "theme"),
+    "member_card": (),
+    "feed_pledges": (),
+    "feed_member": (),
+    "feed_type": (),
+}
+
+
+def cache_query(request: HttpRequest) -> str | None:
+    """The query string as far as the page can depend on it: only the route's own parameters, sorted;
+    None for a route that is not listed (its whole query string counts)."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.namespace != "pledges":
+        return None
+    allowed = ROUTE_PARAMETERS.get(match.url_name or "")
+    if allowed is None:
+        return None
+    pairs = sorted((key, value) for key, value in request.GET.lists() if key in allowed for value in value)
+    return urlencode(pairs)
+
+
 UNCACHED_PREFIXES = ("/healthz/", "/static/")
 
 
@@ -65,9 +154,17 @@ class PublicCacheMiddleware:
             return self.get_response(request)
 
         version = data_version()
-        # The date is part of the tag: pages print today's date in their "cite this" text.
+        # The date is part of the tag: pages print today's date in their "cite this" text. Each
+        # encoding (brotli, gzip, none) is its own representation, with its own entry and tag.
         token = f"{version.isoformat() if version else 'empty'}|{timezone.localdate().isoformat()}"
-        key = hashlib.sha256(f"{token}|{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()
+        encoding = preferred_encoding(request)
+        query = cache_query(request)
+        if query is not None:
+            # The view sees only the parameters its page reads, exactly as the cache key does.
+            request.GET = QueryDict(query)
+        shown_query = query if query is not None else request.META.get("QUERY_STRING", "")
+        address = f"{request.get_host()}|{request.path}?{shown_query}|{encoding}"
+        key = hashlib.sha256(f"{token}|{address}".encode()).hexdigest()
         etag = quote_etag(key[:32])
 
         if self.not_modified(request, etag, version):
@@ -77,23 +174,47 @@ class PublicCacheMiddleware:
 
         seconds = settings.PAGE_CACHE_SECONDS
         cache_key = f"tracker:page:{key}"
+        lock_key = f"tracker:rendering:{key}"
         if seconds and request.method == "GET":
             cached = cache.get(cache_key)
+            if cached is None and not cache.add(lock_key, 1, RENDER_LOCK_SECONDS):
+                # Another reader is rendering this page for this data version: wait for it rather than
+                # render it again, so a publish costs one render, not one per reader.
+                cached = self.wait_for(cache_key)
             if cached is not None:
                 cached["X-Cache"] = "hit"
                 return cached
 
-        response = self.get_response(request)
-        if not self.is_public(response):
-            return response
-        self.stamp(response, etag, version)
-        if seconds and request.method == "GET" and response.status_code == 200 and not response.streaming:
-            response["X-Cache"] = "miss"
-            if hasattr(response, "render") and callable(response.render):
-                response.add_post_render_callback(lambda r: cache.set(cache_key, r, seconds))
-            else:
-                cache.set(cache_key, response, seconds)
+        try:
+            response = self.get_response(request)
+            if self.is_public(response):
+                self.stamp(response, etag, version)
+                if seconds and request.method == "GET" and not response.streaming:
+                    response["X-Cache"] = "miss"
+                    if hasattr(response, "render") and callable(response.render):
+                        response.add_post_render_callback(lambda r: self.keep(cache_key, r, seconds))
+                    else:
+                        self.keep(cache_key, response, seconds)
+        finally:
+            if seconds and request.method == "GET":
+                cache.delete(lock_key)
         return response
+
+    @staticmethod
+    def keep(cache_key: str, response: HttpResponse, seconds: int) -> None:
+        """Keep a page unless it is too big to hold in a cache (exports and downloads never are kept)."""
+        if len(response.content) <= settings.PAGE_CACHE_MAX_BYTES:
+            cache.set(cache_key, response, seconds)
+
+    @staticmethod
+    def wait_for(cache_key: str) -> HttpResponse | None:
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            cached = cache.get(cache_key)
+            if cached is not None:
+                return cached
+        return None  # the renderer is slow or gone: render it here
 
     @staticmethod
     def not_modified(request: HttpRequest, etag: str, version: datetime | None) -> bool:

@@ -6,12 +6,13 @@ carry the same data. Unknown values stay empty in CSV and null in JSON, never gu
 
 import csv
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 
 from pledges.models import Citation, Meeting, Member, Pledge, Source
 
@@ -148,7 +149,7 @@ def csv_response(exporter: Exporter, objects: Iterable, filename: str) -> Stream
 
     def lines():
         yield writer.writerow(exporter.header)
-        for obj in objects:
+        for obj in each_row(objects):
             yield writer.writerow([safe_cell(value) for value in exporter.row(obj).values()])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -156,16 +157,33 @@ def csv_response(exporter: Exporter, objects: Iterable, filename: str) -> Stream
     return response
 
 
-def json_document(exporter: Exporter, objects: Iterable, **meta) -> dict:
-    rows = [exporter.row(obj) for obj in objects]
-    return {**meta, "count": len(rows), "columns": exporter.header, "results": rows}
+CHUNK = 2000  # rows read from the database at a time, so an export's memory does not grow with it
 
 
-def json_response(document: dict, filename: str | None = None) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
-        content_type="application/json",
-    )
-    if filename:
-        response["Content-Disposition"] = f'inline; filename="{filename}.json"'
+def each_row(objects: Iterable) -> Iterator:
+    """The objects one by one; a queryset is read in chunks with its prefetches."""
+    if isinstance(objects, QuerySet):
+        return objects.iterator(chunk_size=CHUNK)
+    return iter(objects)
+
+
+def json_stream_response(
+    exporter: Exporter, objects: Iterable, filename: str, **meta
+) -> StreamingHttpResponse:
+    """All rows as one JSON document, streamed row by row: {meta…, "count", "columns", "results"}."""
+    count = objects.count() if isinstance(objects, QuerySet) else len(objects)
+
+    def parts():
+        yield "{\n"
+        for key, value in {**meta, "count": count, "columns": exporter.header}.items():
+            yield f" {json.dumps(key)}: {json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)},\n"
+        yield ' "results": ['
+        for index, obj in enumerate(each_row(objects)):
+            yield (",\n  " if index else "\n  ") + json.dumps(
+                exporter.row(obj), cls=DjangoJSONEncoder, ensure_ascii=False
+            )
+        yield "\n ]\n}\n"
+
+    response = StreamingHttpResponse(parts(), content_type="application/json")
+    response["Content-Disposition"] = f'inline; filename="{filename}.json"'
     return response

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Outside sessions and auth, so a cached public page is served without touching them.
     "pledges.caching.PublicCacheMiddleware",
+    # Inside the page cache, so it keeps each page compressed once per encoding.
+    "pledges.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Inside the page cache, so what it keeps is already clean.
@@ -185,6 +187,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered public pages are cached for this long at most; a publish invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# A page bigger than this is never kept in the cache (exports and downloads stream or are files).
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 2_000_000)
+# The full downloads, built once per data version and sent as files.
+DOWNLOADS_DIR = Path(env_str("DOWNLOADS_DIR") or BASE_DIR / "var" / "downloads")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

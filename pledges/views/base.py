@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from django.shortcuts import render
 from django_filters.views import FilterView
 
-from pledges.exports import Exporter, csv_response, json_document, json_response
+from pledges.exports import Exporter, csv_response, json_stream_response
 
 FORMATS = ("html", "csv", "json")
 
@@ -36,8 +36,7 @@ class FilteredListView(FilterView):
             return csv_response(self.exporter, self.export_rows(self.object_list), self.export_name)
         if output == "json":
             rows = self.export_rows(self.object_list)
-            document = json_document(self.exporter, rows, filters=self.active_filters())
-            return json_response(document, self.export_name)
+            return json_stream_response(self.exporter, rows, self.export_name, filters=self.active_filters())
         try:
             context = self.get_context_data(filterset=self.filterset, object_list=self.object_list)
         except InvalidPage as error:

@@ -2,10 +2,14 @@
 
 import csv
 import io
+import json
 import zipfile
+from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -16,9 +20,9 @@ from pledges.exports import (
     PLEDGES,
     SOURCES,
     Exporter,
-    json_response,
     safe_cell,
 )
+from pledges.files import built_download
 from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source, SourcePart, data_as_of
 from pledges.views.pages import MeetingListView
 
@@ -80,40 +84,40 @@ CITATIONS = Exporter(
 )
 
 
-def dataset_tables() -> dict[str, tuple[Exporter, list]]:
-    """Every published table, in a fixed number of queries."""
+CHUNK = 2000  # rows read at a time: a download's memory does not grow with the data
+
+
+def dataset_tables() -> dict[str, tuple[Exporter, QuerySet]]:
+    """Every published table as a queryset, read in chunks with its prefetches (a fixed number of queries
+    per chunk)."""
     citations = (
         Citation.objects.published()
         .select_related("source", "part", "pledge", "membership__member", "meeting", "headline_count")
         .defer("source__text")
     )
     return {
-        "members": (MEMBERS, list(Member.objects.with_public_facts())),
-        "pledge_types": (TYPES, list(PledgeType.objects.all())),
-        "pledges": (
-            PLEDGES,
-            list(Pledge.objects.published().for_listing().order_by("pk")),
-        ),
-        "sources": (
-            SOURCES,
-            list(Source.objects.cited_publicly().with_citation_counts()),
-        ),
+        "members": (MEMBERS, Member.objects.with_public_facts()),
+        "pledge_types": (TYPES, PledgeType.objects.all()),
+        "pledges": (PLEDGES, Pledge.objects.published().for_listing().order_by("pk")),
+        "sources": (SOURCES, Source.objects.cited_publicly().with_citation_counts().order_by("pk")),
         "source_parts": (
             PARTS,
-            list(
-                SourcePart.objects.filter(source__in=Source.objects.cited_publicly()).select_related("source")
-            ),
+            SourcePart.objects.filter(source__in=Source.objects.cited_publicly())
+            .select_related("source")
+            .defer("source__text")
+            .order_by("pk"),
         ),
-        "citations": (CITATIONS, list(citations.order_by("pk"))),
-        "meetings": (MEETINGS, list(MeetingListView().get_queryset())),
-        "headline_counts": (
-            COUNTS,
-            list(HeadlineCount.objects.public().select_related("meeting")),
-        ),
+        "citations": (CITATIONS, citations.order_by("pk")),
+        "meetings": (MEETINGS, MeetingListView().get_queryset().order_by("pk")),
+        "headline_counts": (COUNTS, HeadlineCount.objects.public().select_related("meeting").order_by("pk")),
     }
 
 
-def about_the_data(request) -> dict:
+def rows_of(queryset: QuerySet):
+    return queryset.iterator(chunk_size=CHUNK)
+
+
+def about_the_data(request=None) -> dict:
     as_of = data_as_of()
     return {
         "title": SITE_NAME,
@@ -130,31 +134,56 @@ def download_page(request):
     return render(request, "pledges/download.html", {"about": about_the_data(request)})
 
 
-def download_json(request):
-    document = {
-        **about_the_data(request),
-        **{name: [exporter.row(obj) for obj in rows] for name, (exporter, rows) in dataset_tables().items()},
-    }
-    return json_response(document, "tracker")
+def build_json(path: Path) -> None:
+    """The whole dataset as one JSON document, written row by row."""
+    about = about_the_data()
+    with path.open("w", encoding="utf-8") as out:
+        out.write("{\n")
+        for key, value in about.items():
+            out.write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+        tables = list(dataset_tables().items())
+        for number, (name, (exporter, rows)) in enumerate(tables):
+            out.write(f" {json.dumps(name)}: [")
+            for index, obj in enumerate(rows_of(rows)):
+                out.write(",\n  " if index else "\n  ")
+                out.write(json.dumps(exporter.row(obj), cls=DjangoJSONEncoder, ensure_ascii=False))
+            out.write("\n ]" + ("," if number < len(tables) - 1 else "") + "\n")
+        out.write("}\n")
 
 
-def download_csv_zip(request):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        about = about_the_data(request)
+def build_csv_zip(path: Path) -> None:
+    """One CSV per table in a zip, with a README, each written row by row into the archive."""
+    about = about_the_data()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "README.txt",
             f"{about['title']}\n{about['url']}/\nData as of: {about['as_of'] or 'unknown'}\n"
             f"Licence: {about['licence']}\nCite as: {about['cite_as']}\n",
         )
         for name, (exporter, rows) in dataset_tables().items():
-            text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow(exporter.header)
-            for obj in rows:
-                writer.writerow([safe_cell(value) for value in exporter.row(obj).values()])
-            archive.writestr(f"{name}.csv", text.getvalue())
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+            with (
+                archive.open(f"{name}.csv", "w") as member,
+                io.TextIOWrapper(member, "utf-8", newline="") as text,
+            ):
+                writer = csv.writer(text)
+                writer.writerow(exporter.header)
+                for obj in rows_of(rows):
+                    writer.writerow([safe_cell(value) for value in exporter.row(obj).values()])
+
+
+def download_json(request):
+    path = built_download("tracker", "json", build_json)
+    return FileResponse(
+        path.open("rb"), content_type="application/json", filename="tracker.json", as_attachment=False
+    )
+
+
+def download_csv_zip(request):
+    path = built_download("tracker-csv", "zip", build_csv_zip)
     stamp = timezone.now().date().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="tracker-csv-{stamp}.zip"'
-    return response
+    return FileResponse(
+        path.open("rb"),
+        content_type="application/zip",
+        filename=f"tracker-csv-{stamp}.zip",
+        as_attachment=True,
+    )
