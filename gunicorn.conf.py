@@ -6,7 +6,7 @@ PORT / GUNICORN_BIND    where to listen: GUNICORN_BIND wins ("0.0.0.0:8000", "un
 GUNICORN_WORKERS        worker processes (default 2 × cores + 1, at most 12)
 GUNICORN_THREADS        threads per worker (default 4)
 GUNICORN_ACCESS_LOG     "false" to stop the access log (the benchmark does, so it measures the app)
-GUNICORN_MAX_REQUESTS   recycle a worker after this many requests (default 2000; 0 turns it off)
+GUNICORN_MAX_REQUESTS   recycle a worker after this many requests (default 0: never; see below)
 """
 
 import multiprocessing
@@ -66,9 +66,12 @@ keepalive = 5
 # shared across fork(), so preloading in the master would hand every worker the same connections.
 preload_app = False
 
-# Recycling workers now and then bounds the damage of a slow memory leak; the jitter stops all workers
-# restarting at the same moment.
-max_requests = _env_int("GUNICORN_MAX_REQUESTS", 2000)
+# Workers are not recycled by default. Recycling closed every keep-alive connection the worker held,
+# mid-load (wrk saw dropped connections every 2,000 requests), and nothing needs it any more: no
+# answer is held whole in a worker's memory (downloads are files, exports stream, the local page
+# cache keeps at most LOCMEM_CACHE_ENTRIES pages of at most 2 MB), so memory stays flat. A host that
+# wants it anyway sets a large GUNICORN_MAX_REQUESTS; the jitter keeps workers from restarting at once.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = max(max_requests // 10, 0)
 
 # Logs go to stdout/stderr, where the process supervisor or container runtime collects them.

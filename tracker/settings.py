@@ -184,7 +184,13 @@ elif CACHE_URL.startswith("memcached://"):
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must start with redis:// or memcached://, not {CACHE_URL!r}.")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Bounded: at most this many pages per worker (each at most PAGE_CACHE_MAX_BYTES).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOCMEM_CACHE_ENTRIES", 300)},
+        }
+    }
 # Rendered public pages are cached for this long at most; a publish invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # A page bigger than this is never kept in the cache (exports and downloads stream or are files).
