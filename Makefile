@@ -51,7 +51,7 @@ test: $(VENV)/.installed-test
 	@mkdir -p test-artifacts; pg=; \
 	if [ -n "$$DATABASE_URL" ]; then \
 	  echo "== PostgreSQL (without browser tests) runs alongside: test-artifacts/postgresql.log"; \
-	  $(PY) -m pytest -m "not browser" -p no:cacheprovider > test-artifacts/postgresql.log 2>&1 & pg=$$!; \
+	  REDIS_URL=$${REDIS_URL:+$${REDIS_URL%/*}/14} $(PY) -m pytest -m "not browser" -p no:cacheprovider > test-artifacts/postgresql.log 2>&1 & pg=$$!; \
 	fi; \
 	echo "== SQLite, browser tests included"; \
 	DATABASE_URL= $(PY) -m pytest -p no:cacheprovider; sqlite=$$?; \
