@@ -62,6 +62,13 @@ def status_groups() -> dict:
 
 
 @register.filter
+def breakable(text: str) -> str:
+    """Text with no-break spaces shown as plain spaces, so a quote copied from a page that joined its
+    words with them can wrap on a phone. Only the display changes; the stored quote keeps them."""
+    return text.replace("\u00a0", " ") if isinstance(text, str) else text
+
+
+@register.filter
 def web_address(url: str) -> str:
     """The address if it is an http(s) one, else empty: a stored `javascript:` URL never becomes a link."""
     return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else ""

@@ -18,6 +18,7 @@ from pledges.models import (
     parties_prefetch,
 )
 from pledges.services import PUBLIC_FIELDS, public_values
+from pledges.templatetags.tracker import parties_text
 from pledges.views.base import FilteredListView, facet_counts
 
 
@@ -108,7 +109,7 @@ class PledgeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["changes"] = public_history(self.object)
-        context["cite_title"] = f"{self.object.parties_display}: {self.object.pledge_type.name}"
+        context["cite_title"] = f"{parties_text(self.object)}: {self.object.pledge_type.name}"
         return context
 
 

@@ -61,6 +61,11 @@ class SourceDetailView(DetailView):
             )
         )
         segments, unplaced = mark_quotes(self.object.text, citations)
+        marked = [citation for _, citation in segments if citation is not None]
+        for citation in unplaced:
+            # A quote that repeats words already marked (one passage backing several facts) points at
+            # that mark instead of being printed again below the text.
+            citation.within = next((m for m in marked if contains_words(m.quote, citation.quote)), None)
         entries = list(self.object.review_entries.select_related("part").order_by("position"))
         context.update(
             citations=citations,
@@ -73,6 +78,11 @@ class SourceDetailView(DetailView):
             cite_title=self.object.title,
         )
         return context
+
+
+def contains_words(outer: str, inner: str) -> bool:
+    """Whether `inner`'s words stand, in order, inside `outer`, whatever the white space between them."""
+    return " ".join(inner.split()) in " ".join(outer.split())
 
 
 def quote_pattern(quote: str) -> re.Pattern:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from pledges.models import Citation, Pledge, PledgeType, Source
+from pledges.models import LADDER, STANCES, Citation, Pledge, PledgeType, Source, Status, strongest_status
 from tests.e2e.conftest import PUBLIC_PAGES, public_path, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -32,8 +32,12 @@ def test_the_overview_shows_the_counts_and_a_matrix_cell_leads_to_its_pledges(vi
     expect(sourced.filter(has_text=re.compile(r"^35$"))).to_have_count(1)
     expect(sourced.filter(has_text=re.compile(r"^26$"))).to_have_count(1)
     ours = counts.locator(".count-group").nth(1)
-    expect(ours.locator(".count", has_text="pledges, each cited").locator(".count-number")).to_have_text(
-        str(published.count())
+    # Offers and stances are counted apart: a refusal is never counted as an offer.
+    expect(
+        ours.locator(".count", has_text="offers of help, each cited").locator(".count-number")
+    ).to_have_text(str(published.filter(status__in=LADDER).count()))
+    expect(ours.locator(".count", has_text="stances, each cited").locator(".count-number")).to_have_text(
+        str(published.filter(status__in=STANCES).count())
     )
     expect(ours.locator(".count", has_text="source documents").locator(".count-number")).to_have_text(
         str(Source.objects.filter(citations__in=Citation.objects.published()).distinct().count())
@@ -46,18 +50,20 @@ def test_the_overview_shows_the_counts_and_a_matrix_cell_leads_to_its_pledges(vi
     assert cells.count() >= 10
 
     cell = matrix.get_by_role("link", name=re.compile(r"^France, Troops"))
-    expect(cell).to_contain_text("Willing")
+    troops = published.filter(parties__member__slug="france", pledge_type__slug="troops")
+    expect(cell).to_contain_text(Status(strongest_status(troops.values_list("status", flat=True))).label)
     cell.click()
     visitor.wait_for_url(re.compile(r"/pledges/\?"))
     assert query(visitor) == {"member": ["france"], "type": ["troops"]}
-    expected = published.filter(member__slug="france", pledge_type__slug="troops").count()
+    expected = published.filter(parties__member__slug="france", pledge_type__slug="troops").count()
     expect(visitor.locator("#results-heading")).to_have_text(
         f"{expected} pledge{'s' if expected > 1 else ''} of {published.count()}"
     )
     rows = visitor.locator("table.pledges tbody tr")
     expect(rows).to_have_count(expected)
     for row in rows.all():
-        expect(row.get_by_role("rowheader")).to_have_text("France")
+        # France alone, or France among the parties of a joint pledge.
+        expect(row.get_by_role("rowheader")).to_contain_text("France")
         expect(row.locator("td").nth(0)).to_have_text("Troops / reassurance forces")
     expect(visitor.locator("input[name=member][value=france]")).to_be_checked()
     expect(visitor.locator("input[name=type][value=troops]")).to_be_checked()
@@ -103,15 +109,26 @@ def test_filtering_pledges_by_two_types_and_a_status(visitor: Page):
 
 
 def test_a_country_page_shows_its_pledges_and_a_citation_leads_to_the_quote_in_its_source(visitor: Page):
-    france = Pledge.objects.published().filter(member__slug="france")
+    france = Pledge.objects.published().filter(parties__member__slug="france")
     visitor.goto("/members/")
     visitor.locator("table.matrix").get_by_role("link", name="France", exact=True).click()
     visitor.wait_for_url("**/members/france/")
     expect(visitor.get_by_role("heading", level=1)).to_have_text("France")
 
-    pledges = visitor.locator("section[aria-labelledby=pledges-heading]")
-    expect(pledges.get_by_role("heading", level=2)).to_have_text(f"Pledges ({france.count()})")
-    articles = pledges.locator("article.pledge")
+    # Offers first, then the stances in their own section; every pledge is an article with its quotes.
+    offers = visitor.locator("section[aria-labelledby=pledges-heading]")
+    offer_count = france.filter(status__in=LADDER).count()
+    expect(offers.get_by_role("heading", level=2)).to_have_text(f"Offers of help ({offer_count})")
+    expect(offers.locator("article.pledge")).to_have_count(offer_count)
+    stance_count = france.filter(status__in=STANCES).count()
+    stances = visitor.locator("section[aria-labelledby=stances-heading]")
+    if stance_count:
+        expect(stances.get_by_role("heading", level=2)).to_have_text(
+            f"Refusals, reservations and offers not made ({stance_count})"
+        )
+    else:
+        expect(stances).to_have_count(0)
+    articles = visitor.locator("article.pledge")
     expect(articles).to_have_count(france.count())
     for article in articles.all():
         expect(article.locator("figure.citation").first).to_be_visible()
@@ -125,9 +142,17 @@ def test_a_country_page_shows_its_pledges_and_a_citation_leads_to_the_quote_in_i
     assert match, href
     link.click()
     visitor.wait_for_url(f"**/sources/{match[1]}/#citation-{match[2]}")
-    mark = visitor.locator(f"mark#citation-{match[2]}")
-    expect(mark).to_be_in_viewport()
-    assert squash(mark.inner_text()) == quote
+    target = visitor.locator(f"#citation-{match[2]}")
+    expect(target).to_be_in_viewport()
+    if target.evaluate("element => element.tagName") == "MARK":
+        assert squash(target.inner_text()) == quote
+    else:  # a quote not marked on its own: the same words as another marked quote, or listed in full
+        fact = visitor.locator(f"#fact-{match[2]}")
+        same = fact.get_by_role("link", name=re.compile(r"^\[\d+\]$")).last
+        if "The same words as quote" in fact.inner_text():
+            assert quote in squash(visitor.locator(same.get_attribute("href")).inner_text())
+        else:
+            assert quote in squash(fact.inner_text())
 
 
 def test_a_bad_filter_shows_the_form_and_its_error_with_status_400(visitor: Page):
