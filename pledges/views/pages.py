@@ -8,9 +8,6 @@ from pledges import codebook
 from pledges.exports import MEETINGS
 from pledges.filters import MeetingFilterSet
 from pledges.models import (
-    LADDER,
-    STANCES,
-    STATUS_DESCRIPTIONS,
     STATUS_ICONS,
     STATUS_RANK,
     Citation,
@@ -158,9 +155,6 @@ class AboutView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             codebook=codebook_context(),
-            statuses=[(s, STATUS_ICONS[s], STATUS_DESCRIPTIONS[s]) for s in Status],
-            ladder=[(s, STATUS_ICONS[s], STATUS_DESCRIPTIONS[s]) for s in LADDER],
-            stances=[(s, STATUS_ICONS[s], STATUS_DESCRIPTIONS[s]) for s in STANCES],
             types=PledgeType.objects.all(),
             sources=Source.objects.cited_publicly()
             .defer("text")
