@@ -8,7 +8,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -20,18 +20,17 @@ from django.views.decorators.http import require_safe
 
 from pledges.context_processors import SITE_NAME
 from pledges.forms import EmbedOptionsForm
-from pledges.matrix import group_by
 from pledges.models import (
     STATUS_ICONS,
     STATUS_RANK,
-    Citation,
     Member,
     Pledge,
+    PledgeType,
     Status,
     data_as_of,
     is_stance,
-    parties_prefetch,
 )
+from pledges.summaries import member_summary
 
 # The iframe's size when the host page has not resized it yet (embed-host.js does, to fit).
 EMBED_WIDTH = 600
@@ -82,10 +81,10 @@ def published_sources(pledges: list[Pledge]) -> list:
 @xframe_options_exempt
 @csp_override(EMBED_CSP)
 def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
-    """A member's published pledges grouped by type, small enough for an iframe on another site.
+    """A member's published pledges summed up by type, small enough for an iframe on another site.
 
-    Queries: the member, the pledge types named in `types=` (only when given), the pledges with
-    member and type, their citations with sources, and the data's date: four or five.
+    Queries: the member, the pledge types named in `types=` (only when given), the types, the summary
+    (six), and the data's date.
     """
     member = get_object_or_404(Member, slug=slug)
     options = EmbedOptionsForm(request.GET)
@@ -101,31 +100,20 @@ def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "pledges/embed.html", context, status=400)
     types = options.cleaned_data["types"]
     theme = options.cleaned_data["theme"] or "light"
-    pledges = Pledge.objects.published().by_party(member)
-    if types:
-        pledges = pledges.filter(pledge_type__in=types)
-    pledges = list(
-        pledges.select_related("pledge_type").prefetch_related(
-            parties_prefetch(),
-            Prefetch(
-                "citations", queryset=Citation.objects.select_related("source", "part").defer("source__text")
-            ),
-        )
-    )
-    # Types in the site's order, each with its pledges strongest first; stances in their own groups.
-    pledges.sort(key=lambda p: (p.pledge_type.order, p.pledge_type.name, -STATUS_RANK[p.status]))
-    groups = list(group_by([p for p in pledges if not p.is_stance], lambda p: p.pledge_type).items())
-    stance_groups = list(group_by([p for p in pledges if p.is_stance], lambda p: p.pledge_type).items())
+    # Short enough for a report however many pledges there are: per type, the counts by status and
+    # the strongest and latest two (pledges.summaries), with a link to all of them.
+    summary = member_summary(member, list(PledgeType.objects.all()), few=EMBED_PER_TYPE, only_types=types)
     context.update(
         theme=theme,
-        groups=groups,
-        stance_groups=stance_groups,
-        pledges=pledges,
+        summary=summary,
         selected_types=types,
-        sources=published_sources(pledges),
+        sources=published_sources(summary.pledges),
         as_of=data_as_of(),
     )
     return render(request, "pledges/embed.html", context)
+
+
+EMBED_PER_TYPE = 2
 
 
 # --- The SVG card -------------------------------------------------------------------------------------

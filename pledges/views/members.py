@@ -5,8 +5,9 @@ from django.views.generic import DetailView
 
 from pledges.exports import MEMBERS
 from pledges.filters import MemberFilterSet
-from pledges.matrix import build_matrix, group_by, render_cells
+from pledges.matrix import build_matrix, render_cells
 from pledges.models import Member, Pledge, PledgeType, published_memberships
+from pledges.summaries import member_summary
 from pledges.views.base import FilteredListView
 
 
@@ -35,13 +36,19 @@ class MemberListView(FilteredListView):
         return context
 
 
+# A country page shows, per type, the strongest and the latest few pledges in full, and links to all.
+SHOWN_PER_TYPE = 3
+TIMELINE_LENGTH = 12
+
+
 class MemberDetailView(DetailView):
     """The country page: roles in the coalition, offers by type, then stances apart, a timeline, every
     citation.
 
-    Queries: the member with the group it is part of, its memberships with meetings, citations and
-    sources (3), its pledges with types, parties and citations with sources and parts (3), the
-    pledge types, the groups within it, meetings it hosted.
+    Bounded however many pledges it has: per type, counts by status and the strongest and latest few
+    (pledges.summaries). Queries: the member with the group it is part of, its roles with meetings,
+    citations and sources (3), the types, the summary (8), the matrix row, the groups within it, the
+    meetings it hosted.
     """
 
     template_name = "pledges/member_detail.html"
@@ -56,24 +63,16 @@ class MemberDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         member = self.object
-        pledges = list(Pledge.objects.published().by_party(member).for_listing().by_strength())
-        offers = [p for p in pledges if not p.is_stance]
-        stances = [p for p in pledges if p.is_stance]
-        offers_by_type = group_by(offers, lambda p: p.pledge_type)
-        stances_by_type = group_by(stances, lambda p: p.pledge_type)
         types = list(PledgeType.objects.all())
+        summary = member_summary(member, types, few=SHOWN_PER_TYPE, timeline=TIMELINE_LENGTH)
+        offered = {s.pledge_type.pk for s in summary.offers}
         context.update(
-            pledges=pledges,
-            offers=offers,
-            stances=stances,
-            groups=[(t, offers_by_type[t]) for t in types if t in offers_by_type],
-            stance_groups=[(t, stances_by_type[t]) for t in types if t in stances_by_type],
+            summary=summary,
             # Types with no offer, whether or not there is a stance on them.
-            missing_types=[t for t in types if t not in offers_by_type],
-            subgroups=list(member.subgroups.order_by("name")),
-            timeline=sorted(pledges, key=timeline_key),
-            meetings=list(member.hosted_meetings.public()),
-            matrix_row=build_matrix([member], types)[0] if pledges else None,
+            missing_types=[t for t in types if t.pk not in offered],
+            subgroups=list(member.subgroups.order_by("name")[:50]),
+            meetings=list(member.hosted_meetings.public()[:50]),
+            matrix_row=build_matrix([member], types)[0] if summary.timeline_total else None,
             cite_title=member.name,
         )
         return context

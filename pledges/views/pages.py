@@ -2,17 +2,21 @@
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
 from pledges import codebook
 from pledges.exports import MEETINGS
 from pledges.filters import MeetingFilterSet
 from pledges.models import (
+    LADDER,
+    STANCES,
     STATUS_ICONS,
     STATUS_RANK,
     Citation,
     HeadlineCount,
     Meeting,
+    Member,
     Pledge,
     PledgeParty,
     PledgeType,
@@ -27,12 +31,17 @@ CITATIONS_WITH_SOURCES = Prefetch(
 )
 
 
+# The type page lists the strongest pledges of each kind in full, and links to the filtered list for all.
+TYPE_PAGE_ROWS = 50
+
+
 class TypeDetailView(DetailView):
     """One type of help across members: who offers it, how firmly, on what conditions; then who ruled
     it out, had reservations or did not offer it, apart.
 
-    Queries: the type, and its published pledges with type (1), parties (1) and citations with
-    sources and parts (1). Who stands where is worked out from those rows.
+    Bounded: who stands where comes from one aggregate over the pledges' parties, and the tables
+    show the strongest TYPE_PAGE_ROWS offers and stances. Queries: the type, the aggregate and its
+    members (2), the two totals (2), and each table with parties and citations (3 each).
     """
 
     template_name = "pledges/type_detail.html"
@@ -43,36 +52,51 @@ class TypeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        pledges = list(Pledge.objects.published().filter(pledge_type=self.object).for_listing().by_strength())
-        offers = [p for p in pledges if not p.is_stance]
-        stances = [p for p in pledges if p.is_stance]
+        published = Pledge.objects.published().filter(pledge_type=self.object)
+        offers = published.exclude(status__in=STANCES)
+        stances = published.filter(status__in=STANCES)
+        counts = list(
+            PledgeParty.objects.filter(pledge__in=published.values("pk"))
+            .order_by()
+            .values_list("member_id", "pledge__status")
+            .annotate(n=Count("pledge_id"))
+        )
+        members = Member.objects.in_bulk({member_id for member_id, _, _ in counts})
+        offer_counts = [(members[m], status, n) for m, status, n in counts if status not in STANCES]
+        stance_counts = [(members[m], status, n) for m, status, n in counts if status in STANCES]
+        offer_total, stance_total = offers.count(), stances.count()
         context.update(
-            pledges=pledges,
-            offers=offers,
-            stances=stances,
+            offers=list(offers.for_listing().by_strength()[:TYPE_PAGE_ROWS]),
+            stances=list(stances.for_listing().by_strength()[:TYPE_PAGE_ROWS]),
+            offer_total=offer_total,
+            stance_total=stance_total,
+            any_pledges=bool(offer_total or stance_total),
+            all_offers_url=f"{reverse('pledges:pledge_list')}?type={self.object.slug}&"
+            + "&".join(f"status={s}" for s in LADDER),
+            all_stances_url=f"{reverse('pledges:pledge_list')}?type={self.object.slug}&"
+            + "&".join(f"status={s}" for s in STANCES),
             # Each member once, under the strongest offer it made (a joint pledge counts for every party).
-            by_status=members_by_status(offers, strongest_only=True),
+            by_status=members_by_status(offer_counts, strongest_only=True),
             # Each member under every stance it took: a refusal and reservations may both be reported.
-            by_stance=members_by_status(stances, strongest_only=False),
+            by_stance=members_by_status(stance_counts, strongest_only=False),
             cite_title=self.object.name,
         )
         return context
 
 
-def members_by_status(pledges: list[Pledge], strongest_only: bool) -> list[tuple]:
-    """[(status, icon, [{member, count}])], strongest status first, each member by name.
+def members_by_status(counts: list[tuple], strongest_only: bool) -> list[tuple]:
+    """[(status, icon, [{member, count}])] from (member, status, number of pledges) rows, strongest
+    status first, each member by name.
 
     With `strongest_only` each member comes once, under its strongest status, with the number of all
     these pledges it is a party to; otherwise under every status it has, with the number of each.
     """
-    members, counts = {}, {}
-    for pledge in pledges:
-        for member in pledge.party_members:
-            members.setdefault(member.pk, member)
-            mine = counts.setdefault(member.pk, {})
-            mine[pledge.status] = mine.get(pledge.status, 0) + 1
+    members, by_member = {}, {}
+    for member, status, n in counts:
+        members.setdefault(member.pk, member)
+        by_member.setdefault(member.pk, {})[status] = n
     rows = {status: [] for status in sorted(Status, key=lambda s: -STATUS_RANK[s])}
-    for pk, mine in counts.items():
+    for pk, mine in by_member.items():
         if strongest_only:
             best = max(mine, key=lambda status: STATUS_RANK[Status(status)])
             rows[best].append({"member": members[pk], "count": sum(mine.values())})
