@@ -21,6 +21,7 @@ KIND_ORDER = {kind: n for n, kind in enumerate(Member.Kind)}
 # "Named members" are the countries and organisations a source names: not the coalition itself, Europe
 # as a bloc, or a group the source does not break down.
 NAMED_KINDS = (Member.Kind.COUNTRY, Member.Kind.ORGANISATION)
+OVERVIEW_MATRIX_ROWS = 40
 
 
 class OverviewView(TemplateView):
@@ -33,16 +34,21 @@ class OverviewView(TemplateView):
                 "citations", queryset=Citation.objects.select_related("source", "part").defer("source__text")
             )
         )
+        # Bounded however many members there are: the matrix shows those with the most pledges (all of
+        # them are on the members page), the map one entry per country code.
+        public = Member.objects.with_public_facts(with_counts=False).prefetch_related(None)
         members = sorted(
-            Member.objects.with_public_facts(with_counts=False),
+            Member.objects.with_public_facts()
+            .prefetch_related(None)
+            .order_by("-pledge_count", "name")[:OVERVIEW_MATRIX_ROWS],
             key=lambda m: (KIND_ORDER.get(m.kind, 9), m.name),
         )
+        member_total = public.count()
         types = list(PledgeType.objects.all())
         strongest = strongest_by_member()
         drawn = europe_map(
             MapEntry(m.country.code, m.name, strongest.get(m.pk), m.get_absolute_url())
-            for m in members
-            if m.country
+            for m in public.exclude(country="").select_related(None).only("pk", "slug", "name", "country")
         )
         published = Pledge.objects.published()
         # One query: offers (the ladder) and stances are counted apart; a stance is never an offer.
@@ -51,7 +57,9 @@ class OverviewView(TemplateView):
         )
         context.update(
             headline_counts=list(counts),
-            named_members=sum(1 for m in members if m.kind in NAMED_KINDS),
+            named_members=public.filter(kind__in=NAMED_KINDS).count(),
+            member_total=member_total,
+            matrix_rows_shown=len(members),
             offer_total=totals["offers"],
             stance_total=totals["stances"],
             source_total=Source.objects.cited_publicly().count(),
