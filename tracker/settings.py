@@ -193,6 +193,9 @@ else:
     }
 # Rendered public pages are cached for this long at most; a publish invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# How long a shared cache in front (a CDN) may keep a public answer without asking again; 0 (the
+# default) makes it revalidate every time with the ETag, so a publish shows at once everywhere.
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0)
 # A page bigger than this is never kept in the cache (exports and downloads stream or are files).
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 2_000_000)
 # The full downloads, built once per data version and sent as files.
