@@ -99,6 +99,8 @@ ROUTE_PARAMETERS = {
 def cache_query(request: HttpRequest) -> str | None:
     """The query string as far as the page can depend on it: only the route's own parameters, sorted;
     None for a route that is not listed (its whole query string counts)."""
+    if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+        return None  # left whole, so the NUL check refuses it (pledges.middleware)
     try:
         match = resolve(request.path_info)
     except Resolver404:

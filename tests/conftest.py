@@ -1,7 +1,10 @@
 """Builders shared by the tests: small functions that make one object with sensible defaults."""
 
 import itertools
+import json
+import re
 from datetime import date
+from html import unescape
 
 import pytest
 from django.core.cache import cache
@@ -15,16 +18,21 @@ from pledges.models import (
     Pledge,
     PledgeParty,
     PledgeType,
+    ReviewEntry,
     Source,
+    SourcePart,
 )
 
 _counter = itertools.count(1)
 
-SOURCE_TEXT = (
-    "Germany is prepared to pay for two Patriot systems for Ukraine. "
-    "The Coalition of the Willing now includes 35 countries – 26 ready to provide real security guarantees. "
-    "Italy does not plan to participate in a peacekeeping force on the ground."
+
+# The sentences of SOURCE_TEXT, each of which speaks of security help (see pledges.ledger.VOCABULARY).
+SOURCE_SENTENCES = (
+    "Germany is prepared to pay for two Patriot systems for Ukraine.",
+    "The Coalition of the Willing now includes 35 countries – 26 ready to provide real security guarantees.",
+    "Italy does not plan to participate in a peacekeeping force on the ground.",
 )
+SOURCE_TEXT = " ".join(SOURCE_SENTENCES)
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +41,29 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def text_of(response) -> str:
+    """The visible text of a page, tags removed and white space collapsed."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def body_of(response) -> bytes:
+    """A response's body, whether it was sent at once or streamed (large exports are)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def json_of(response):
+    return json.loads(body_of(response))
+
+
+def pledge_ids(response) -> set[int]:
+    """The pledges a list page shows, read from the links in its table."""
+    table = response.content.decode().split('<table class="pledges">', 1)
+    if len(table) < 2:
+        return set()
+    return {int(pk) for pk in re.findall(r'href="/pledges/(\d+)/"', table[1].split("</table>")[0])}
 
 
 def make_source(**overrides) -> Source:
@@ -46,6 +77,37 @@ def make_source(**overrides) -> Source:
     }
     fields.update(overrides)
     return Source.objects.create(**fields)
+
+
+def make_part(source: Source, **overrides) -> SourcePart:
+    """A piece of a source, starting at `starts_with`, numbered after the source's other parts."""
+    fields = {
+        "position": source.parts.count() + 1,
+        "title": f"Part of {source.slug}",
+        "starts_with": "Germany is prepared",
+        "dated_on": date(2025, 7, 10),
+        "dated_precision": "day",
+    }
+    fields.update(overrides)
+    return SourcePart.objects.create(source=source, **fields)
+
+
+def make_review_entry(source: Source, passage: str, facts=(), **overrides) -> ReviewEntry:
+    """One entry of a source's review ledger: a passage with the facts it supports, or a reason."""
+    fields = {"position": source.review_entries.count() + 1, "passage": passage, "facts": list(facts)}
+    if not facts:
+        fields.update(reason=ReviewEntry.Reason.TOO_VAGUE, why="Names no kind of help.")
+    fields.update(overrides)
+    return ReviewEntry.objects.create(source=source, **fields)
+
+
+def make_ledger(source: Source, *facts: str) -> list[ReviewEntry]:
+    """A review ledger accounting for every sentence of SOURCE_TEXT: the first supports `facts`
+    ("pledge:<ref>"), the others were not recorded."""
+    return [
+        make_review_entry(source, SOURCE_SENTENCES[0], facts=facts),
+        *(make_review_entry(source, sentence) for sentence in SOURCE_SENTENCES[1:]),
+    ]
 
 
 def make_member(**overrides) -> Member:
@@ -137,8 +199,9 @@ def make_count(**overrides) -> HeadlineCount:
     return count
 
 
-def make_many_pledges(count: int, members: int = 5, types: int = 4) -> list[Pledge]:
-    """Many published, cited pledges spread over a few members and types, built in bulk."""
+def make_many_pledges(count: int, members: int = 5, types: int = 4, joint: bool = False) -> list[Pledge]:
+    """Many published, cited pledges spread over a few members and types, built in bulk; with `joint`,
+    every other pledge has the next member as a second party."""
     member_objs = [make_member() for _ in range(members)]
     type_objs = [make_type() for _ in range(types)]
     source = make_source()
@@ -158,6 +221,12 @@ def make_many_pledges(count: int, members: int = 5, types: int = 4) -> list[Pled
     PledgeParty.objects.bulk_create(
         PledgeParty(pledge=p, member=member_objs[i % members], position=0) for i, p in enumerate(pledges)
     )
+    if joint and members > 1:
+        PledgeParty.objects.bulk_create(
+            PledgeParty(pledge=p, member=member_objs[(i + 1) % members], position=1)
+            for i, p in enumerate(pledges)
+            if i % 2
+        )
     Citation.objects.bulk_create(
         Citation(source=source, pledge=p, ref=f"bulk-citation-{p.ref}", quote="Germany is prepared to pay")
         for p in pledges

@@ -17,6 +17,7 @@ from tests.conftest import (
     make_meeting,
     make_member,
     make_membership,
+    make_part,
     make_pledge,
     make_source,
     make_type,
@@ -65,7 +66,7 @@ def test_the_index_links_every_list_and_the_docs(client):
         assert client.get(url).status_code == 200
 
 
-def test_a_pledge_carries_its_member_type_citations_and_links(client):
+def test_a_pledge_carries_its_members_type_citations_and_links(client):
     member = make_member(slug="germany", name="Germany", country="DE", region=Region.WESTERN_EUROPE)
     pledge_type = make_type(slug="air-defence", name="Air defence")
     source = make_source(slug="statement", title="Statement thread", url="https://example.org/thread")
@@ -89,12 +90,14 @@ def test_a_pledge_carries_its_member_type_citations_and_links(client):
         "ref": pledge.ref,
         "url": absolute(f"/api/v1/pledges/{pledge.pk}/"),
         "web_url": absolute(f"/pledges/{pledge.pk}/"),
-        "member": {
-            "slug": "germany",
-            "name": "Germany",
-            "url": absolute("/api/v1/members/germany/"),
-            "web_url": absolute("/members/germany/"),
-        },
+        "members": [
+            {
+                "slug": "germany",
+                "name": "Germany",
+                "url": absolute("/api/v1/members/germany/"),
+                "web_url": absolute("/members/germany/"),
+            }
+        ],
         "pledge_type": {
             "slug": "air-defence",
             "name": "Air defence",
@@ -103,12 +106,17 @@ def test_a_pledge_carries_its_member_type_citations_and_links(client):
         },
         "status": "committed",
         "status_label": "Committed",
+        "is_stance": False,
         "summary": "Prepared to pay for two Patriot systems.",
         "conditions": "After a ceasefire.",
         "announced_on": "2025-07-10",
         "announced_precision": "day",
+        "reported_on": None,
+        "reported_precision": "unknown",
         "quantity": "2",
+        "quantity_qualifier": "exact",
         "amount": "1234567890123.45",
+        "amount_qualifier": "exact",
         "quantity_unit": "Patriot systems",
         "currency": "EUR",
         "note": "Read from the thread.",
@@ -125,6 +133,7 @@ def test_a_pledge_carries_its_member_type_citations_and_links(client):
                     "url": absolute("/api/v1/sources/statement/"),
                     "web_url": absolute("/sources/statement/"),
                 },
+                "part": None,
             }
         ],
     }
@@ -134,21 +143,97 @@ def test_a_pledge_carries_its_member_type_citations_and_links(client):
 
 def test_unknown_values_are_null_not_guessed(client):
     pledge = make_pledge(announced_on=None, announced_precision="unknown")
-    make_source(slug="no-url", url="", publisher="", published_on=None, text="")
+    # A source is public once a published fact cites it.
+    make_pledge(citation_source=make_source(slug="no-url", url="", publisher="", published_on=None, text=""))
 
     body = get_json(client, "pledge_detail", pledge.pk)
     assert body["announced_on"] is None
     assert body["announced_precision"] == "unknown"
     assert (body["quantity"], body["quantity_unit"], body["amount"], body["currency"]) == (None,) * 4
+    # No number, so no word for how exact it is.
+    assert (body["quantity_qualifier"], body["amount_qualifier"]) == (None, None)
+    assert (body["reported_on"], body["reported_precision"]) == (None, "unknown")
 
     source = get_json(client, "source_detail", "no-url")
     unknown = ("document_url", "publisher", "published_on", "text")
     assert [source[key] for key in unknown] == [None] * 4
 
 
+def test_a_joint_pledge_lists_its_members_lead_first_and_counts_once(client):
+    uk = make_member(slug="united-kingdom", name="United Kingdom", country="GB")
+    france = make_member(slug="france", name="France")
+    joint = make_pledge(members=[uk, france], summary="A joint reassurance force.")
+    alone = make_pledge(member=france, summary="France alone.")
+
+    body = get_json(client, "pledge_detail", joint.pk)
+    assert [m["slug"] for m in body["members"]] == ["united-kingdom", "france"]
+    assert body["members"][1]["web_url"] == absolute("/members/france/")
+    # Either party finds it; both together find it once.
+    assert result_ids(client, member="united-kingdom") == [joint.pk]
+    assert sorted(result_ids(client, member="france")) == sorted([joint.pk, alone.pk])
+    both = get_json(client, "pledge_list", member=["france", "united-kingdom"])
+    assert both["count"] == 2 and sorted(row["id"] for row in both["results"]) == sorted([joint.pk, alone.pk])
+    assert get_json(client, "pledge_list")["count"] == 2
+    # Each party's pledge count includes it.
+    counts = {m["slug"]: m["pledge_count"] for m in get_json(client, "member_list")["results"]}
+    assert counts == {"united-kingdom": 1, "france": 2}
+
+
+def test_qualified_numbers_keep_the_number_and_say_how_the_text_words_it(client):
+    pledge = make_pledge(
+        quantity=Decimal("10000"),
+        quantity_qualifier="about",
+        quantity_unit="troops",
+        amount=Decimal("156000000"),
+        amount_qualifier="over",
+        currency="USD",
+    )
+    body = get_json(client, "pledge_detail", pledge.pk)
+    assert (body["quantity"], body["quantity_qualifier"], body["quantity_unit"]) == (
+        "10000",
+        "about",
+        "troops",
+    )
+    assert (body["amount"], body["amount_qualifier"], body["currency"]) == ("156000000", "over", "USD")
+    count = make_count(slug="ready", number=26, qualifier="at-least")
+    counted = get_json(client, "count_detail", count.slug)
+    assert (counted["number"], counted["qualifier"], counted["number_display"]) == (
+        26,
+        "at-least",
+        "at least 26",
+    )
+
+
+def test_a_citation_names_the_part_of_its_source_and_that_parts_date(client):
+    source = make_source(slug="threads", published_on=None)
+    make_part(source, title="Thread of 10 July")
+    make_part(source, title="Thread of 4 September", starts_with="The Coalition", dated_on=date(2025, 9, 4))
+    pledge = make_pledge(cited=False)
+    citation = make_citation(
+        pledge, source=source, quote="The Coalition of the Willing now includes 35 countries"
+    )
+
+    part = {
+        "position": 2,
+        "title": "Thread of 4 September",
+        "dated_on": "2025-09-04",
+        "dated_precision": "day",
+    }
+    assert get_json(client, "pledge_detail", pledge.pk)["citations"][0]["part"] == part
+    assert get_json(client, "citation_detail", citation.pk)["part"] == part
+
+
+def test_a_stance_is_marked_as_one(client):
+    refusal = make_pledge(status="ruled-out")
+    offer = make_pledge(status="willing")
+    assert get_json(client, "pledge_detail", refusal.pk)["is_stance"] is True
+    assert get_json(client, "pledge_detail", offer.pk)["is_stance"] is False
+    assert result_ids(client, status="ruled-out") == [refusal.pk]
+
+
 def test_a_source_address_that_is_not_a_web_address_is_not_handed_out(client):
     # The admin's URL field refuses this; data loaded another way must not reach a client as a link.
-    make_source(slug="odd", url="javascript:alert(1)")
+    make_pledge(citation_source=make_source(slug="odd", url="javascript:alert(1)"))
     assert get_json(client, "source_detail", "odd")["document_url"] is None
 
 
@@ -527,7 +612,7 @@ def site_queries(client) -> int:
 
 # Every list: the row count, the page, then one query per prefetch.
 LIST_QUERIES = {
-    "pledge_list": 3,  # + citations with sources
+    "pledge_list": 4,  # + parties with their members, citations with sources and parts
     "member_list": 4,  # + published roles, their citations with sources
     "pledge_type_list": 2,
     "source_list": 2,
@@ -551,8 +636,9 @@ def test_every_list_answers_in_a_fixed_number_of_queries(
 def test_filters_add_one_query_per_slug_filter_checked(client, django_assert_num_queries, site_queries):
     build_site(50)
     make_pledge(member=make_member(slug="checked"), pledge_type=make_type(slug="checked-type"))
-    # The type and member slugs are looked up (one query each), then the list as usual.
-    with django_assert_num_queries(site_queries + 5):
+    # The type and member slugs are looked up (one query each), then the list as usual: the count,
+    # the page, parties with their members, citations with sources and parts.
+    with django_assert_num_queries(site_queries + 6):
         body = get_json(client, "pledge_list", type="checked-type", member="checked", status="committed")
     assert body["count"] == 1
 
@@ -561,11 +647,13 @@ def test_filters_add_one_query_per_slug_filter_checked(client, django_assert_num
 def test_details_answer_in_a_fixed_number_of_queries(client, django_assert_num_queries, site_queries, size):
     build_site(size)
     pledge = make_pledge()
-    make_membership(pledge.member, role=Membership.Role.HOST)
+    member = pledge.lead
+    make_membership(member, role=Membership.Role.HOST)
     source = pledge.citations.get().source
-    with django_assert_num_queries(site_queries + 2):  # pledge with member and type, citations with sources
+    # the pledge with its type, its parties with their members, its citations with sources and parts
+    with django_assert_num_queries(site_queries + 3):
         get_json(client, "pledge_detail", pledge.pk)
     with django_assert_num_queries(site_queries + 2):  # source, its published citations with their facts
         get_json(client, "source_detail", source.slug)
     with django_assert_num_queries(site_queries + 3):  # member, roles, roles' citations with sources
-        get_json(client, "member_detail", pledge.member.slug)
+        get_json(client, "member_detail", member.slug)

@@ -33,9 +33,13 @@ ROUNDS = 3
 
 SETUP = f"""
 from django.contrib.auth.models import User
-from tests.conftest import make_pledge
+from tests.conftest import make_ledger, make_pledge
 User.objects.create_superuser("editor", "editor@example.org", {PASSWORD!r})
-print(",".join(str(make_pledge().pk) for _ in range(4)))
+pledges = [make_pledge() for _ in range(4)]
+for pledge in pledges:
+    # Sound data: each source's review ledger accounts for its every sentence about security help.
+    make_ledger(pledge.citations.get().source, f"pledge:{{pledge.ref}}")
+print(",".join(str(pledge.pk) for pledge in pledges))
 """
 
 STATE = """

@@ -16,15 +16,30 @@ from pledges.models import (
     Member,
     Membership,
     Pledge,
+    PledgeParty,
     PledgeType,
+    ReviewEntry,
     Source,
+    SourcePart,
     normalise_whitespace,
 )
 from tests.conftest import make_pledge
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Source, Member, Membership, PledgeType, Pledge, Meeting, HeadlineCount, Citation)
+MODELS = (
+    Source,
+    SourcePart,
+    ReviewEntry,
+    Member,
+    Membership,
+    PledgeType,
+    Pledge,
+    PledgeParty,
+    Meeting,
+    HeadlineCount,
+    Citation,
+)
 
 
 def load() -> str:
@@ -74,6 +89,25 @@ def test_loading_twice_creates_no_duplicates():
     assert all(first.values()), first
 
 
+def test_every_shipped_pledge_has_its_parties_lead_first():
+    load()
+    assert not Pledge.objects.filter(parties=None).exists()
+    leads = PledgeParty.objects.order_by("pledge_id", "position", "pk")
+    first = {}
+    for party in leads:
+        first.setdefault(party.pledge_id, party.position)
+    assert set(first.values()) == {0}, "each pledge's lead is at position 0"
+    assert PledgeParty.objects.count() >= Pledge.objects.count()
+
+
+def test_every_source_with_text_has_its_review_ledger():
+    load()
+    for source in Source.objects.exclude(text=""):
+        assert source.review_entries.exists(), source.slug
+        for entry in source.review_entries.all():
+            assert normalise_whitespace(entry.passage) in normalise_whitespace(source.text), entry
+
+
 def test_loading_into_a_database_with_data_keeps_that_data():
     existing = make_pledge(summary="An editor's pledge added before the dataset was loaded.")
     load()
@@ -102,8 +136,11 @@ def test_the_headline_counts_are_sourced_and_members_are_not_padded():
     load()
     numbers = set(HeadlineCount.objects.values_list("number", flat=True))
     assert {35, 26} <= numbers
-    named = Member.objects.exclude(kind=Member.Kind.UNNAMED_GROUP)
+    # Members of the coalition are the countries and organisations the sources name; the coalition
+    # itself, Europe as a bloc and unnamed groups are actors too, but not members to count.
+    named = Member.objects.filter(kind__in=[Member.Kind.COUNTRY, Member.Kind.ORGANISATION])
     assert 0 < named.count() < 35, "the sources name fewer members than the coalition has"
+    assert Member.objects.filter(kind=Member.Kind.COALITION).count() <= 1
     for member in named:
         has_fact = member.pledges.exists() or member.memberships.exists() or member.hosted_meetings.exists()
         assert has_fact, f"{member} is listed without any sourced fact"

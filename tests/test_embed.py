@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pledges.models import Pledge
-from pledges.views.embed import embed_snippet
+from pledges.views.embed import EMBED_PER_TYPE, embed_snippet
 from tests.conftest import make_member, make_pledge, make_source, make_type
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,13 @@ class Links(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "a":
             self.links.append(dict(attrs))
+
+
+def embed_empty_text(content: str) -> str:
+    """What the embed says in place of pledges when it has none to show."""
+    found = re.search(r'<p class="embed-empty">(.*?)</p>', content, re.S)
+    assert found, "the embed does not say that it has nothing to show"
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
 
 
 def links_of(content: str) -> list[dict]:
@@ -150,7 +157,9 @@ def test_embed_can_show_only_some_types_comma_separated_or_repeated(client, fran
 def test_embed_says_so_when_no_pledge_of_the_chosen_type_is_recorded(client, france):
     make_type(name="Funding", slug="funding")
     content = client.get(embed_url(france, types="funding")).content.decode()
-    assert "No published pledges of this type are recorded for France." in content
+    empty = embed_empty_text(content)
+    assert "No published" in empty and "this type" in empty and "France" in empty
+    assert 'class="embed-pledge ' not in content
 
 
 def test_unknown_pledge_type_is_a_400_with_a_message(client, france):
@@ -183,7 +192,9 @@ def test_unknown_member_embed_and_card_are_404(client, db):
 def test_a_member_without_published_pledges_gets_an_empty_embed(client, db):
     member = make_member(name="Iceland")
     content = client.get(embed_url(member)).content.decode()
-    assert "No published pledges are recorded for Iceland yet." in content
+    empty = embed_empty_text(content)
+    assert "No published" in empty and "Iceland" in empty
+    assert 'class="embed-pledge ' not in content
 
 
 def test_only_the_embed_page_may_be_framed(client, france):
@@ -225,8 +236,9 @@ def test_hostile_text_is_escaped_in_the_embed(client, db):
 
 
 def embed_queries(client, django_assert_num_queries, member, count, **query):
-    # data version (page cache), member, pledges with type, citations with sources, data date;
-    # + the pledge types when named
+    # data version (page cache), member, the types, its pledges summed up (counts by type and status,
+    # the strongest and the latest few of each type, those pledges with type, their parties with
+    # members, their citations with sources and parts), data date; + the pledge types when named
     with django_assert_num_queries(count):
         response = client.get(embed_url(member, **query))
     assert response.status_code == 200
@@ -237,13 +249,15 @@ def test_embed_query_count_is_flat(client, django_assert_num_queries, db):
     member = make_member()
     types = [make_type(slug=f"kind-{n}") for n in range(3)]
     make_pledge(member=member, pledge_type=types[0])
-    embed_queries(client, django_assert_num_queries, member, 5)
-    embed_queries(client, django_assert_num_queries, member, 6, types="kind-0")
+    embed_queries(client, django_assert_num_queries, member, 10)
+    embed_queries(client, django_assert_num_queries, member, 11, types="kind-0")
     for n in range(30):
         make_pledge(member=member, pledge_type=types[n % 3], summary=f"Pledge {n}")
-    response = embed_queries(client, django_assert_num_queries, member, 5)
-    assert response.content.decode().count('class="embed-pledge ') == 31
-    embed_queries(client, django_assert_num_queries, member, 6, types="kind-0,kind-1")
+    response = embed_queries(client, django_assert_num_queries, member, 10)
+    # Short whatever the number of pledges: a few of each of the three types.
+    shown = response.content.decode().count('class="embed-pledge ')
+    assert 3 <= shown <= 3 * 2 * EMBED_PER_TYPE
+    embed_queries(client, django_assert_num_queries, member, 11, types="kind-0,kind-1")
 
 
 # --- The SVG card ---------------------------------------------------------------------------------------
@@ -445,7 +459,44 @@ def test_feed_links_on_a_pledge_page_name_its_member_and_type_feeds(db):
 
 
 def test_embed_date_is_the_data_date(client, france):
-    Pledge.objects.filter(member=france).update(updated_at=timezone.make_aware(timezone.datetime(2026, 3, 2)))
+    Pledge.objects.by_party(france).update(updated_at=timezone.make_aware(timezone.datetime(2026, 3, 2)))
     content = client.get(embed_url(france)).content.decode()
     assert "2 March 2026" in content
     assert date(2026, 3, 2).isoformat() in content
+
+
+# --- Joint pledges ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def joint_pledge(db):
+    uk = make_member(name="United Kingdom", slug="united-kingdom", country="GB")
+    france = make_member(name="France", slug="france")
+    make_pledge(
+        members=[uk, france],
+        pledge_type=make_type(name="Troops", slug="troops"),
+        status="committed",
+        summary="Will lead a reassurance force together.",
+    )
+    return uk, france
+
+
+def test_a_joint_pledge_is_in_each_partys_embed_jointly_with_the_other(client, joint_pledge):
+    for member, other in (joint_pledge, joint_pledge[::-1]):
+        content = html.unescape(client.get(embed_url(member)).content.decode())
+        assert content.count('class="embed-pledge ') == 1
+        assert "Will lead a reassurance force together." in content
+        assert re.search(rf"jointly with\s*(<[^>]+>\s*)*{other.name}", content, re.I), member
+        # The partner's link opens on this site, outside the iframe.
+        partner = next(
+            link for link in links_of(content) if link.get("href", "").endswith(other.get_absolute_url())
+        )
+        assert partner["href"].startswith("http://testserver/") and partner.get("target") == "_blank"
+
+
+def test_a_joint_pledge_is_on_each_partys_card(client, joint_pledge):
+    for member in joint_pledge:
+        content = client.get(reverse("pledges:member_card", args=[member.slug])).content.decode()
+        texts = [el.text for el in ET.fromstring(content).iter("{http://www.w3.org/2000/svg}text")]
+        assert member.name in texts
+        assert "Troops" in texts and "● committed" in texts, member

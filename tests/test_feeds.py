@@ -1,5 +1,6 @@
 """Atom feeds of new and changed pledges: the whole tracker, one member, one pledge type."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
@@ -89,6 +90,27 @@ def test_the_type_feed_holds_only_that_types_pledges(client, pledges):
     assert titles(response) == ["Italy: Troops — ruled out", "France: Troops — committed"]
 
 
+def test_a_joint_pledge_is_in_each_partys_feed_named_for_both(client, pledges):
+    uk = make_member(name="United Kingdom", slug="united-kingdom")
+    joint = make_pledge(
+        members=[uk, pledges["france_troops"].lead],
+        pledge_type=pledges["france_troops"].pledge_type,
+        status="delivered",
+        summary="E",
+    )
+    touch(joint, days_ago=-1)  # the latest change of all
+    # Named for both parties, the lead first.
+    named = re.compile(r"United Kingdom\b.+\bFrance\b.*: Troops — delivered")
+    uk_feed = titles(client.get(reverse("pledges:feed_member", args=["united-kingdom"])))
+    assert len(uk_feed) == 1 and named.fullmatch(uk_feed[0])
+    france_feed = titles(client.get(reverse("pledges:feed_member", args=["france"])))
+    assert france_feed[0] == uk_feed[0]
+    assert france_feed[1:] == ["France: Troops — committed", "France: Air policing — willing"]
+    # Once in the feed of all pledges, not once per party.
+    everything = titles(client.get(reverse("pledges:feed_pledges")))
+    assert everything.count(uk_feed[0]) == 1 and len(everything) == 4
+
+
 @pytest.mark.parametrize("name", ["pledges:feed_member", "pledges:feed_type"])
 def test_an_unknown_slug_is_a_404(client, db, name):
     assert client.get(reverse(name, args=["nobody"])).status_code == 404
@@ -128,9 +150,9 @@ def test_the_feed_holds_the_fifty_latest(client, db):
     ("name", "queries"),
     [
         # each also reads the data version for the page cache
-        ("pledges:feed_pledges", 2),  # pledges with member and type
-        ("pledges:feed_member", 3),  # the member; its pledges with member and type
-        ("pledges:feed_type", 3),  # the type; its pledges with member and type
+        ("pledges:feed_pledges", 3),  # pledges with type; their parties with members
+        ("pledges:feed_member", 4),  # the member; its pledges with type; their parties with members
+        ("pledges:feed_type", 4),  # the type; its pledges with type; their parties with members
     ],
 )
 def test_feed_query_count_is_flat(client, django_assert_num_queries, db, name, queries):

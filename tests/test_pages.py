@@ -3,16 +3,17 @@ and query counts that stay flat as the data grows."""
 
 import csv
 import io
-import json
 import re
 from datetime import date
-from html import unescape
 
 import pytest
 from django.core.management import call_command
 
-from pledges.models import Member, Pledge, Source
+from pledges import codebook
+from pledges.models import LADDER, STANCES, Member, Pledge, Source, Status
 from tests.conftest import (
+    SOURCE_TEXT,
+    json_of,
     make_count,
     make_many_pledges,
     make_meeting,
@@ -21,6 +22,8 @@ from tests.conftest import (
     make_pledge,
     make_source,
     make_type,
+    pledge_ids,
+    text_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,20 +34,6 @@ def dataset(db):
     call_command("load_dataset", stdout=io.StringIO())
 
 
-def text_of(response) -> str:
-    """The visible text of a page, tags removed and white space collapsed."""
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body))).strip()
-
-
-def pledge_ids(response) -> set[int]:
-    """The pledges a list page shows, read from the links in its table."""
-    table = response.content.decode().split('<table class="pledges">', 1)
-    if len(table) < 2:
-        return set()
-    return {int(pk) for pk in re.findall(r'href="/pledges/(\d+)/"', table[1].split("</table>")[0])}
-
-
 # The overview
 
 
@@ -52,9 +41,16 @@ def test_the_overview_shows_the_headline_counts_beside_what_the_tracker_identifi
     text = text_of(client.get("/"))
     assert "35 countries in the Coalition of the Willing" in text
     assert "26 countries that agreed in principle" in text
-    named = Member.objects.exclude(kind=Member.Kind.UNNAMED_GROUP).filter(pledges__is_published=True).distinct()
+    named = (
+        Member.objects.exclude(kind=Member.Kind.UNNAMED_GROUP).filter(pledges__is_published=True).distinct()
+    )
     assert named.count() > 10
-    assert f"{Pledge.objects.published().count()} pledges, each cited" in text
+    # Offers and stances are counted apart: a refusal is never counted as an offer.
+    offers = Pledge.objects.published().filter(status__in=LADDER).count()
+    stances = Pledge.objects.published().filter(status__in=STANCES).count()
+    assert offers + stances == Pledge.objects.published().count()
+    assert re.search(rf"\b{offers} offers\b", text)
+    assert re.search(rf"\b{stances} stances\b", text)
 
 
 def test_each_headline_count_links_to_its_quote_in_its_source(client, dataset):
@@ -96,7 +92,7 @@ def test_drafts_count_nowhere_on_the_overview(client, db):
     make_pledge(summary="Published one.")
     make_pledge(summary="Draft one.", is_published=False)
     text = text_of(client.get("/"))
-    assert "1 pledges, each cited" in text
+    assert re.search(r"\b1 offers?\b", text)
     assert "Draft one." not in text
 
 
@@ -125,11 +121,11 @@ def test_the_country_page_shows_role_pledges_by_type_and_every_citation(client, 
     assert response.status_code == 200
     assert "Co-chair" in text
     france = Member.objects.get(slug="france")
-    for pledge in Pledge.objects.published().filter(member=france):
+    for pledge in Pledge.objects.published().by_party(france):
         assert pledge.summary in text
         for citation in pledge.citations.all():
             assert citation.get_absolute_url() in response.content.decode()
-    assert "Timeline of statements" in text
+    assert 'id="timeline-heading"' in response.content.decode()  # the dated statements, in order
     assert "?member=france&amp;format=csv" in response.content.decode()
 
 
@@ -301,7 +297,7 @@ def test_csv_export_returns_every_filtered_row_with_a_header(client, db):
 def test_json_export_has_a_documented_shape_and_unknowns_as_null(client, db):
     make_pledge(announced_on=None, announced_precision="unknown", status="willing")
     response = client.get("/pledges/?status=willing&format=json")
-    document = json.loads(response.content)
+    document = json_of(response)
     assert response["Content-Type"] == "application/json"
     assert document["filters"] == {"status": ["willing"]}
     assert document["count"] == 1 and document["columns"][0] == "id"
@@ -310,12 +306,74 @@ def test_json_export_has_a_documented_shape_and_unknowns_as_null(client, db):
     assert row["quantity"] is None
 
 
+def test_exports_list_every_party_of_a_joint_pledge_lead_first(client, db):
+    uk = make_member(slug="united-kingdom", name="United Kingdom", country="GB")
+    group = make_member(slug="about-ten", name="About 10 countries", kind="unnamed-group", country="")
+    joint = make_pledge(members=[uk, make_member(slug="france", name="France", country="FR"), group])
+    make_pledge(member=group, summary="The group alone.")
+
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(client.get("/pledges/?format=csv").streaming_content).decode()))
+    )
+    document = json_of(client.get("/pledges/?member=france&format=json"))
+
+    assert len(rows) == 2
+    row = next(row for row in rows if int(row["id"]) == joint.pk)
+    assert row["members"] == "united-kingdom france about-ten"
+    assert row["member_names"] == "United Kingdom; France; About 10 countries"
+    assert (row["lead_kind"], row["country_codes"]) == ("country", "GB FR")
+    assert [r["id"] for r in document["results"]] == [joint.pk]
+    assert document["results"][0]["members"] == row["members"]
+    assert document["results"][0]["member_names"] == row["member_names"]
+    alone = next(row for row in rows if int(row["id"]) != joint.pk)
+    assert (alone["lead_kind"], alone["country_codes"]) == ("unnamed-group", "")
+
+
+def test_exports_give_qualified_numbers_stances_and_both_dates(client, db):
+    make_pledge(
+        status="ruled-out",
+        reported_on=date(2025, 9, 5),
+        reported_precision="day",
+        quantity=10000,
+        quantity_qualifier="about",
+        quantity_unit="troops",
+        amount=156000000,
+        amount_qualifier="over",
+        currency="USD",
+    )
+    make_pledge(status="willing", summary="No numbers.")
+
+    rows = json_of(client.get("/pledges/?format=json&ordering=status"))["results"]
+    csv_rows = list(
+        csv.DictReader(
+            io.StringIO(
+                b"".join(client.get("/pledges/?format=csv&ordering=status").streaming_content).decode()
+            )
+        )
+    )
+
+    refusal, offer = sorted(rows, key=lambda r: r["status"])
+    assert (refusal["amount"], refusal["amount_qualifier"], refusal["currency"]) == (
+        "156000000",
+        "over",
+        "USD",
+    )
+    assert (refusal["quantity"], refusal["quantity_qualifier"]) == ("10000", "about")
+    assert (refusal["stance"], offer["stance"]) == (True, False)
+    assert (refusal["reported_on"], refusal["reported_precision"]) == ("2025-09-05", "day")
+    assert (refusal["announced_on"], refusal["announced_precision"]) == ("2025-07-10", "day")
+    assert (offer["amount_qualifier"], offer["quantity_qualifier"]) == (None, None)
+    csv_refusal = next(row for row in csv_rows if row["status"] == "ruled-out")
+    assert (csv_refusal["amount_qualifier"], csv_refusal["amount"]) == ("over", "156000000")
+    assert (csv_refusal["stance"], csv_refusal["reported_on"]) == ("True", "2025-09-05")
+
+
 def test_member_source_and_meeting_lists_export_too(client, db):
     make_pledge(member=make_member(slug="fr", name="France"))
     make_meeting(title="Paris summit")
-    members = json.loads(client.get("/members/?format=json").content)
+    members = json_of(client.get("/members/?format=json"))
     assert [row["slug"] for row in members["results"]] == ["fr"]
-    sources = json.loads(client.get("/sources/?format=json").content)
+    sources = json_of(client.get("/sources/?format=json"))
     assert sources["count"] == Source.objects.count()
     meetings = b"".join(client.get("/meetings/?format=csv").streaming_content).decode()
     assert "Paris summit" in meetings
@@ -343,13 +401,14 @@ def test_the_source_page_marks_every_cited_quote_and_links_it_to_its_fact(client
 
 
 def test_the_source_page_escapes_the_archived_text(client, db):
-    make_source(slug="hostile", text="<script>alert(1)</script> Germany is prepared to pay")
+    source = make_source(slug="hostile", text="<script>alert(1)</script> " + SOURCE_TEXT)
+    make_pledge(citation_source=source)
     html = client.get("/sources/hostile/").content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
 
 
 def test_a_source_without_an_address_says_it_is_unknown(client, db):
-    make_source(slug="no-url", url="")
+    make_pledge(citation_source=make_source(slug="no-url", url=""))
     assert "Unknown: the document does not give it" in text_of(client.get("/sources/no-url/"))
 
 
@@ -381,7 +440,12 @@ def test_the_change_log_lists_published_changes(client, db):
 
 def test_the_about_page_explains_statuses_and_licence(client, dataset):
     text = text_of(client.get("/about/"))
-    assert "Done: signed, paid, sent or in place." in text
+    # Every status, offers and stances alike, with the rule that decides it.
+    rules = codebook.STATUS_RULES + codebook.STANCE_RULES
+    assert {rule.status for rule in rules} == set(Status)
+    for rule in rules:
+        assert rule.term in text and rule.rule in text, rule.key
+    assert "Done, and the text says so: in force, paid, sent or in place." in text
     assert "Creative Commons Attribution 4.0" in text
 
 

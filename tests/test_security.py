@@ -301,9 +301,10 @@ def test_behind_a_proxy_each_client_address_is_throttled_on_its_own(client, edit
     assert log_in_through_proxy(client, "editor", PASSWORD, forwarded_for="203.0.113.77").status_code == 302
 
 
-def test_the_throttling_settings_are_five_failures_by_username_and_address():
-    assert django_settings.AXES_FAILURE_LIMIT == 5
-    assert django_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+def test_the_throttling_settings_are_five_failures_by_username_and_address_and_twenty_by_address():
+    assert django_settings.LOGIN_FAILURES_PER_USERNAME == 5
+    assert django_settings.LOGIN_FAILURES_PER_ADDRESS == 20
+    assert django_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "ip_address"]
     assert timedelta(hours=django_settings.AXES_COOLOFF_TIME) == timedelta(minutes=15)
 
 
@@ -456,7 +457,7 @@ def test_hostile_text_is_escaped_on_every_page_card_and_feed(client, hostile):
         response = visit(client, url)
         assert response.status_code == 200, (name, response.status_code)
         content_type = response["Content-Type"]
-        body = response.content
+        body = b"".join(response.streaming_content) if response.streaming else response.content
         if content_type.startswith(("text/html", "image/svg+xml")):
             text = body.decode()
             assert_inert_markup(text, name)

@@ -310,10 +310,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['country', 'organisation', 'coalition', 'bloc', 'unnamed-group'])), name='member_kind_allowed'),
-        ),
-        migrations.AddConstraint(
-            model_name='member',
             constraint=models.CheckConstraint(condition=models.Q(('part_of__isnull', True), models.Q(('part_of', models.F('pk')), _negated=True), _connector='OR'), name='member_not_part_of_itself'),
         ),
         migrations.AddConstraint(

@@ -10,6 +10,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Only now that 0005 has given every member one of the new kinds.
+        migrations.AddConstraint(
+            model_name='member',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['country', 'organisation', 'coalition', 'bloc', 'unnamed-group'])), name='member_kind_allowed'),
+        ),
         migrations.RemoveConstraint(
             model_name='membership',
             name='membership_unique_role',
