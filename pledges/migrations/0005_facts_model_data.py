@@ -25,9 +25,11 @@ def forwards(apps, schema_editor):
         PledgeParty(pledge_id=pk, member_id=member_id, position=0)
         for pk, member_id in Pledge.objects.exclude(member=None).values_list("pk", "member_id")
     )
-    for slug, kind in KINDS.items():
-        Member.objects.filter(slug=slug, kind="group").update(kind=kind)
-    Member.objects.filter(kind="group").update(kind="unnamed-group")
+    HistoricalMember = apps.get_model("pledges", "HistoricalMember")
+    for model in (Member, HistoricalMember):  # history too, so reverting to an old version stays valid
+        for slug, kind in KINDS.items():
+            model.objects.filter(slug=slug, kind="group").update(kind=kind)
+        model.objects.filter(kind="group").update(kind="unnamed-group")
     slugs = dict(Member.objects.values_list("pk", "slug"))
     HistoricalMembership = apps.get_model("pledges", "HistoricalMembership")
     for record in HistoricalMembership.objects.filter(ref=None):
@@ -49,7 +51,9 @@ def backwards(apps, schema_editor):
     Member = apps.get_model("pledges", "Member")
     for party in PledgeParty.objects.filter(position=0):
         Pledge.objects.filter(pk=party.pledge_id).update(member_id=party.member_id)
-    Member.objects.filter(kind__in=["coalition", "bloc", "unnamed-group"]).update(kind="group")
+    HistoricalMember = apps.get_model("pledges", "HistoricalMember")
+    for model in (Member, HistoricalMember):
+        model.objects.filter(kind__in=["coalition", "bloc", "unnamed-group"]).update(kind="group")
 
 
 class Migration(migrations.Migration):
