@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
-from pledges.models import Citation, Meeting, Member, Pledge, Source
+from pledges.models import Citation, Meeting, Member, Pledge, Source, iso_partial_date
 
 # A cell starting with one of these would run as a formula when the CSV is opened in a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -72,9 +72,10 @@ PLEDGES = Exporter(
         ("stance", lambda p: p.is_stance),
         ("summary", lambda p: p.summary),
         ("conditions", lambda p: p.conditions or None),
-        ("announced_on", lambda p: _date(p.announced_on)),
+        # ISO 8601 at the precision known (2024-07 for a month), beside the precision column.
+        ("announced_on", lambda p: iso_partial_date(p.announced_on, p.announced_precision) or None),
         ("announced_precision", lambda p: p.announced_precision),
-        ("reported_on", lambda p: _date(p.reported_on)),
+        ("reported_on", lambda p: iso_partial_date(p.reported_on, p.reported_precision) or None),
         ("reported_precision", lambda p: p.reported_precision),
         ("quantity_qualifier", lambda p: p.quantity_qualifier if p.quantity is not None else None),
         ("quantity", lambda p: _decimal(p.quantity)),
@@ -119,7 +120,7 @@ MEETINGS = Exporter(
     (
         ("slug", lambda m: m.slug),
         ("title", lambda m: m.title),
-        ("held_on", lambda m: _date(m.held_on)),
+        ("held_on", lambda m: iso_partial_date(m.held_on, m.held_precision) or None),
         ("held_precision", lambda m: m.held_precision),
         ("place", lambda m: m.place or None),
         ("format", lambda m: m.format),

@@ -26,6 +26,24 @@ PLEDGE_ORDERING = (
 )
 
 
+class StrictBooleanField(forms.Field):
+    """true or false, and nothing else: a value like "maybe" or "1" is refused, not ignored."""
+
+    default_error_messages = {"invalid": "Use true or false, not “%(value)s”."}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "false"):
+            return text == "true"
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """A repeatable parameter whose values are slugs (`?type=troops&type=air-policing`)."""
 
@@ -62,10 +80,10 @@ class PledgeFilterSet(django_filters.FilterSet):
     source = django_filters.ModelChoiceFilter(
         queryset=Source.objects.all(), to_field_name="slug", method="filter_source", label="Cited in source"
     )
-    has_quantity = django_filters.BooleanFilter(
+    has_quantity = StrictBooleanFilter(
         field_name="quantity", lookup_expr="isnull", exclude=True, label="Gives a quantity"
     )
-    has_money = django_filters.BooleanFilter(
+    has_money = StrictBooleanFilter(
         field_name="amount", lookup_expr="isnull", exclude=True, label="Gives an amount of money"
     )
     q = django_filters.CharFilter(method="filter_q", max_length=200, label="Search")
@@ -100,7 +118,7 @@ class MemberFilterSet(django_filters.FilterSet):
         queryset=PledgeType.objects.all(), to_field_name="slug", method="filter_pledges", label="Has pledged"
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, method="filter_pledges", label="With status")
-    guarantor = django_filters.BooleanFilter(method="filter_guarantor", label="Named as a guarantor")
+    guarantor = StrictBooleanFilter(method="filter_guarantor", label="Named as a guarantor")
     ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("region", "region")), label="Sort by")
 
     class Meta:

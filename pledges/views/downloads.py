@@ -23,7 +23,17 @@ from pledges.exports import (
     safe_cell,
 )
 from pledges.files import built_download
-from pledges.models import Citation, HeadlineCount, Member, Pledge, PledgeType, Source, SourcePart, data_as_of
+from pledges.models import (
+    Citation,
+    HeadlineCount,
+    Member,
+    Pledge,
+    PledgeType,
+    Source,
+    SourcePart,
+    data_as_of,
+    iso_partial_date,
+)
 from pledges.views.pages import MeetingListView
 
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); quotes remain their authors'."
@@ -44,7 +54,7 @@ COUNTS = Exporter(
         ("qualifier", lambda c: c.qualifier or None),
         ("counts", lambda c: c.counts),
         ("kind", lambda c: c.kind),
-        ("as_of", lambda c: c.as_of.isoformat() if c.as_of else None),
+        ("as_of", lambda c: iso_partial_date(c.as_of, c.as_of_precision) or None),
         ("as_of_precision", lambda c: c.as_of_precision),
         ("meeting", lambda c: c.meeting.slug if c.meeting else None),
     )
@@ -61,7 +71,7 @@ PARTS = Exporter(
         ("source", lambda p: p.source.slug),
         ("position", lambda p: p.position),
         ("title", lambda p: p.title),
-        ("dated_on", lambda p: p.dated_on.isoformat() if p.dated_on else None),
+        ("dated_on", lambda p: iso_partial_date(p.dated_on, p.dated_precision) or None),
         ("dated_precision", lambda p: p.dated_precision),
         ("note", lambda p: p.note or None),
     )
@@ -72,7 +82,12 @@ CITATIONS = Exporter(
         ("id", lambda c: c.pk),
         ("source", lambda c: c.source.slug),
         ("part", lambda c: c.part.position if c.part_id else None),
-        ("part_dated_on", lambda c: c.part.dated_on.isoformat() if c.part_id and c.part.dated_on else None),
+        (
+            "part_dated_on",
+            lambda c: (
+                iso_partial_date(c.part.dated_on, c.part.dated_precision) or None if c.part_id else None
+            ),
+        ),
         ("part_dated_precision", lambda c: c.part.dated_precision if c.part_id else None),
         ("quote", lambda c: c.quote),
         ("locator", lambda c: c.locator or None),

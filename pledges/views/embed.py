@@ -211,7 +211,10 @@ def positive_int(value: str | None, name: str) -> int | None:
 
 def member_from_url(request: HttpRequest, url: str) -> Member:
     """The member whose country page `url` is; Http404 for another site or another page."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[/members/…": not an address at all
+        raise Http404("This is not a valid address.") from None
     own_hosts = {urlsplit(settings.SITE_URL).netloc.lower(), request.get_host().lower()}
     if parts.scheme not in ("http", "https") or parts.netloc.lower() not in own_hosts:
         raise Http404("This address is not on this site.")
