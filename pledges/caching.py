@@ -210,6 +210,9 @@ class PublicCacheMiddleware:
 
     @staticmethod
     def wait_for(cache_key: str) -> HttpResponse | None:
+        # Give the database connection back while waiting: with a connection pool, readers waiting for
+        # one render must not hold every connection the render (or anyone else) needs.
+        connection.close()
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(RENDER_POLL_SECONDS)

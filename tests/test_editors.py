@@ -506,7 +506,7 @@ def _two_saves_at_the_same_moment_cannot_both_pass_the_version_check(client, mon
 
     assert responses["first"].status_code == 302
     assert responses["second"].status_code == 200
-    assert "saved by someone else (first," in responses["second"].text
+    assert "This was saved by first after you opened it" in responses["second"].text
     pledge.refresh_from_db()
     assert (pledge.summary, pledge.version) == ("Saved by the first editor.", 2)
 
