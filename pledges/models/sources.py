@@ -154,7 +154,9 @@ def part_starts(normalised_text: str, parts) -> list[tuple["SourcePart", int]]:
     return result
 
 
-class SourcePartManager(models.Manager):
+class SourcePositionManager(models.Manager):
+    """Rows numbered within their source (its parts, its ledger's entries): the natural key is both."""
+
     def get_by_natural_key(self, source_slug, position):
         return self.get(source__slug=source_slug, position=position)
 
@@ -176,7 +178,7 @@ class SourcePart(models.Model):
     dated_precision = models.CharField(max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN)
     note = models.TextField(blank=True, help_text="What the part's date rests on.")
 
-    objects = SourcePartManager()
+    objects = SourcePositionManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -208,11 +210,6 @@ class ReviewReason(models.TextChoices):
     TOO_VAGUE = "too-vague", "Too vague to record"
 
 
-class ReviewEntryManager(models.Manager):
-    def get_by_natural_key(self, source_slug, position):
-        return self.get(source__slug=source_slug, position=position)
-
-
 class ReviewEntry(models.Model):
     """One line of a source's review ledger: a passage about security help and what became of it.
 
@@ -234,7 +231,7 @@ class ReviewEntry(models.Model):
     reason = models.CharField(max_length=30, choices=Reason, blank=True)
     why = models.TextField(blank=True)
 
-    objects = ReviewEntryManager()
+    objects = SourcePositionManager()
     history = HistoricalRecords()
 
     class Meta:
