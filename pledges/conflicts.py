@@ -156,8 +156,8 @@ class ThreeWayMergeMixin:
                 None,
                 forms.ValidationError(
                     f"This was saved by {who} after you opened it. You both changed: {labels}. "
-                    "For each, choose below which value to keep, then save again; "
-                    + (f"their changes to {kept} are kept. " if kept else "")
+                    "For each, choose below which value to keep, then save again. "
+                    + (f"Their changes to {kept} are kept. " if kept else "")
                     + "Nothing else you did not touch will change.",
                     code="changed_meanwhile",
                 ),
