@@ -389,6 +389,17 @@ class SourceAdmin(EditorAdmin):
             form = QuickPledgeForm(request.POST, source=source)
             if form.is_valid():
                 pledge = form.save(request.user)
+                removed = getattr(form, "controls_removed", ())
+                if removed:
+                    labels = ", ".join(
+                        str(form.fields[name].label or name) for name in removed if name in form.fields
+                    )
+                    self.message_user(
+                        request,
+                        "Invisible control characters (often pasted from a PDF) were removed from: "
+                        f"{labels}.",
+                        messages.WARNING,
+                    )
                 state = "published" if pledge.is_published else "saved as a draft"
                 self.message_user(
                     request,

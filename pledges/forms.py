@@ -300,6 +300,15 @@ class SourceAdminForm(SlugFromNameMixin, CleanTextModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if "_cite" in self.data and not (cleaned.get("text") or "").strip():
+            self.add_error(
+                "text",
+                forms.ValidationError(
+                    "Paste the document’s text here to record facts from it: a quote is checked against "
+                    "it. Or choose “Save” to keep the source without text for now.",
+                    code="cite_needs_text",
+                ),
+            )
         start, end = cleaned.get("covers_from"), cleaned.get("covers_to")
         if start and end and start > end:
             self.add_error(
@@ -706,7 +715,10 @@ class QuickPledgeForm(PartialDateMixin, forms.Form):
         choices=Member.Kind.choices, initial=Member.Kind.COUNTRY, label="Kind"
     )
     pledge_type = forms.ModelChoiceField(queryset=PledgeType.objects.all(), label="Type of help")
-    status = forms.ChoiceField(choices=Status.choices, help_text="See the codebook on the public About page.")
+    status = forms.ChoiceField(
+        choices=[("", "— choose —"), *Status.choices],
+        help_text="See the codebook on the public About page: an offer on the ladder, or a stance.",
+    )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}))
     conditions = forms.CharField(
         required=False,
@@ -731,9 +743,14 @@ class QuickPledgeForm(PartialDateMixin, forms.Form):
 
     def full_clean(self) -> None:
         if self.is_bound and hasattr(self.data, "getlist"):
-            self.data = self.data.copy()
+            self.data, removed = self.data.copy(), []
             for key in self.data:
-                self.data.setlist(key, [clean_text(v) for v in self.data.getlist(key)])
+                values = self.data.getlist(key)
+                cleaned = [clean_text(v) for v in values]
+                if cleaned != values:
+                    self.data.setlist(key, cleaned)
+                    removed.append(key)
+            self.controls_removed = tuple(removed)
         super().full_clean()
 
     def clean(self) -> dict:

@@ -64,11 +64,12 @@ def test_an_editor_adds_a_cited_pledge_as_a_draft_publishes_it_and_the_public_se
     expect(page.get_by_role("heading", name="Data")).to_be_visible()
 
     page.goto("/admin/pledges/pledge/add/")
-    pick(page, "id_member", "Ger", "Germany")
+    # The parties are an inline: the first row's member autocomplete names the lead.
+    pick(page, "id_parties-0-member", "Ger", "Germany")
     pick(page, "id_pledge_type", "air", "Air defence")
     page.get_by_label("Status").select_option("committed")
     page.get_by_label("Summary").fill(SUMMARY)
-    page.locator("#id_announced_on").fill("10/07/2025")
+    page.locator("#id_announced_on").fill("2025-07-10")  # ISO, as precise as the source
     page.get_by_label("Announced precision").select_option("day")
     page.locator("#id_quantity").fill("2")
     page.locator("#id_quantity_unit").fill("Patriot systems")

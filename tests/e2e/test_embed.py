@@ -77,9 +77,11 @@ def embed_host_page(browser: Browser) -> Iterator[Page]:
 def test_the_pasted_embed_shows_the_pledges_and_grows_to_fit_them(tracker, host_site, embed_host_page):
     page = embed_host_page
     member = make_member(name="France", slug="france")
-    troops = make_type(name="Troops")
+    # The embed shows a few pledges per type of help (EMBED_PER_TYPE): spread over seven types, all
+    # fourteen are shown and the content is taller than the iframe's first height.
+    kinds = [make_type(name=f"Kind of help {n}") for n in range(7)]
     for n in range(14):
-        make_pledge(member=member, pledge_type=troops, summary=f"Pledge number {n} of many.")
+        make_pledge(member=member, pledge_type=kinds[n % 7], summary=f"Pledge number {n} of many.")
     # The code comes from the tracker's oEmbed answer, as a blogging platform would fetch it.
     with urllib.request.urlopen(f"{tracker}/oembed/?url={tracker}/members/france/") as answer:
         snippet = json.load(answer)["html"]
