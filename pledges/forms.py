@@ -304,8 +304,8 @@ class SourceAdminForm(SlugFromNameMixin, CleanTextModelForm):
             self.add_error(
                 "text",
                 forms.ValidationError(
-                    "Paste the document’s text here to record facts from it: a quote is checked against "
-                    "it. Or choose “Save” to keep the source without text for now.",
+                    "To record facts from this source, paste its text here first: quotes are checked "
+                    "against the archived text. Or choose “Save” to keep the source without text for now.",
                     code="cite_needs_text",
                 ),
             )
