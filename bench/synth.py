@@ -1,10 +1,24 @@
 """Build a large synthetic dataset for the benchmark, in a database of its own.
 
-    python bench/synth.py --url sqlite:///bench/bench.sqlite3            # build unless already built
-    python bench/synth.py --url postgres://postgres@127.0.0.1:5432/tracker_bench --rebuild
+    python bench/synth.py --pledges 10000 --url sqlite:///bench/bench-10000.sqlite3   # build unless built
+    python bench/synth.py --pledges 50000 --rebuild \
+        --url 'postgres://postgres@127.0.0.1:5432/tracker_bench?options=-c%20search_path%3Dsynthetic_50000'
 
 Never point it at a real database: it refuses any database but a SQLite file under bench/ or a
-PostgreSQL database whose name ends in "_bench", and --rebuild deletes that database first.
+PostgreSQL database whose name ends in "_bench", and --rebuild deletes that database first (or, when the
+URL sets a search_path, only that schema: bench/run.py keeps each size in a schema of its own,
+"synthetic_<pledges>", in the one database tracker_bench).
+
+Size: --pledges N (default 50,000); sources scale with it (one per ten pledges, at least 1,000), with two
+citations per pledge; 300 members, 12 types, 200 meetings and 120 headline counts at every size.
+
+Parties are skewed on purpose, like the real data the issue copied: "Synthetic member 001" (a country)
+is a party to every 12.5th pledge, 8 % (800 of 10,000, about 760 of them published; 4,000 of 50,000);
+every other party is drawn from members 002-300 with Zipf-like weights (rank^-0.6), so the next largest
+has under half as many and the smallest a handful. 85 % of pledges have one party, 10 % two and 5 %
+three (joint pledges); one in twenty is a draft. Member kinds: 241 countries, 38 organisations, the
+coalition itself, 2 blocs and 18 unnamed groups (part of the coalition), spread over the ranks so that
+every kind has pledges.
 
 Every row is marked as made up: names and titles start with "Synthetic", slugs with "synthetic-", and
 sources carry no URL. Quotes are cut from their source's text, so the data passes the same checks as
@@ -26,14 +40,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # Bump when the shape of the data changes, so run.py rebuilds instead of reusing an old database.
-VERSION = 1
-STAMP_SLUG = f"synthetic-dataset-stamp-v{VERSION}"
+VERSION = 2
 
 MEMBERS = 300
 TYPES = 12
-SOURCES = 5_000
-PLEDGES = 50_000
+DEFAULT_PLEDGES = 50_000
 CITATIONS_PER_PLEDGE = 2
+# The largest member's share of all pledges: ~760 published of 10,000, as in the issue's measurement.
+LARGEST_SHARE = 0.08
+ZIPF_EXPONENT = 0.6
+PARTY_COUNTS, PARTY_WEIGHTS = (1, 2, 3), (85, 10, 5)
 MEETINGS = 200
 COUNTS = 120
 BATCH = 5_000
@@ -47,8 +63,31 @@ WORDS = (
     "the of and to in for with on after before under within across between"
 ).split()
 
-STATUSES = ["proposed", "willing", "committed", "delivered", "ruled-out"]
-STATUS_WEIGHTS = [20, 30, 30, 15, 5]
+STATUSES = ["proposed", "willing", "committed", "delivered", "ruled-out", "reservations", "not-offered"]
+STATUS_WEIGHTS = [20, 30, 30, 15, 3, 1, 1]
+
+
+def stamp_slug(pledges: int) -> str:
+    return f"synthetic-dataset-stamp-v{VERSION}-{pledges}"
+
+
+def sources_for(pledges: int) -> int:
+    return max(1_000, pledges // 10)
+
+
+def member_kind(n: int) -> str:
+    """Kinds spread over the ranks (n = 1 is the largest), so each kind has big and small members."""
+    if n == 1:
+        return "country"
+    if n == 5:
+        return "coalition"
+    if n in (9, 40):
+        return "bloc"
+    if n % 17 == 3:  # 17 of them
+        return "unnamed-group"
+    if n % 7 == 2 and n < 290:  # 40 of them
+        return "organisation"
+    return "country"
 
 
 def check_target(url: str) -> None:
@@ -75,6 +114,20 @@ def sqlite_path(url: str) -> Path:
     return (Path.cwd() / path.removeprefix("/")).resolve()
 
 
+def pg_schema(url: str) -> str | None:
+    """The schema a PostgreSQL URL's `options=-c search_path=…` names, if any (it must start "synthetic_")."""
+    from urllib.parse import parse_qs
+
+    for option in parse_qs(urlsplit(url).query).get("options", []):
+        for word in option.split():
+            if word.startswith("search_path="):
+                schema = word.removeprefix("search_path=")
+                if not schema.startswith("synthetic_") or not schema.replace("_", "").isalnum():
+                    raise SystemExit(f"The benchmark's schema must be named synthetic_…, not {schema!r}.")
+                return schema
+    return None
+
+
 def drop_database(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
@@ -84,7 +137,11 @@ def drop_database(url: str) -> None:
     import psycopg
 
     name = parts.path.strip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
+    if schema := pg_schema(url):
+        with psycopg.connect(parts._replace(query="").geturl(), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        return
+    admin_url = parts._replace(path="/postgres", query="").geturl()
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -96,11 +153,14 @@ def create_database(url: str) -> None:
     import psycopg
 
     name = parts.path.strip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
+    admin_url = parts._replace(path="/postgres", query="").geturl()
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+    if schema := pg_schema(url):
+        with psycopg.connect(parts._replace(query="").geturl(), autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
 
 
 def setup_django(url: str) -> None:
@@ -122,7 +182,7 @@ def day(rng: random.Random) -> date:
     return date(2025, 1, 1) + timedelta(days=rng.randint(0, 364))
 
 
-def build(log) -> None:
+def build(log, pledge_total: int) -> None:
     """Write the whole dataset in one transaction, stamp last, so a half-built database is never reused."""
     from django.db import connection, transaction
     from django_countries import countries
@@ -134,6 +194,7 @@ def build(log) -> None:
         Member,
         Membership,
         Pledge,
+        PledgeParty,
         PledgeType,
         Region,
         Source,
@@ -141,6 +202,7 @@ def build(log) -> None:
 
     rng = random.Random(20250904)
     started = time.monotonic()
+    source_total = sources_for(pledge_total)
     codes = [country.code for country in countries]
     regions = Region.values
 
@@ -156,22 +218,27 @@ def build(log) -> None:
         )
         members = []
         for n in range(1, MEMBERS + 1):
-            kind = "country" if n <= 250 else ("organisation" if n <= 280 else "unnamed-group")
+            kind = member_kind(n)
             members.append(
                 Member(
                     slug=f"synthetic-member-{n:03d}",
-                    name=f"Synthetic member {n:03d}",
+                    name=f"Synthetic member {n:03d} ({kind})",
                     kind=kind,
                     country=codes[n % len(codes)] if kind == "country" else "",
-                    region=regions[n % len(regions)],
+                    region=regions[n % len(regions)] if kind in ("country", "unnamed-group") else "",
                     description="Synthetic member for the benchmark.",
                 )
             )
         members = Member.objects.bulk_create(members, batch_size=BATCH)
+        coalition = next(m for m in members if m.kind == "coalition")
+        for member in members:
+            if member.kind == "unnamed-group":
+                member.part_of = coalition
+        Member.objects.bulk_update([m for m in members if m.part_of_id], ["part_of"], batch_size=BATCH)
         log(f"types and members: {time.monotonic() - started:.1f} s")
 
         sources, source_sentences = [], []
-        for n in range(1, SOURCES + 1):
+        for n in range(1, source_total + 1):
             lines = [sentence(rng, f"passage {k} of source {n}") for k in range(1, 13)]
             source_sentences.append(lines)
             published = day(rng)
@@ -194,29 +261,61 @@ def build(log) -> None:
         def quote_from(index: int) -> tuple[Source, str]:
             return sources[index], rng.choice(source_sentences[index])
 
-        pledges = []
-        for n in range(1, PLEDGES + 1):
+        # Zipf-like weights for every member but the largest, whose share is fixed (see the docstring).
+        others = members[1:]
+        cumulative, total = [], 0.0
+        for rank in range(2, MEMBERS + 1):
+            total += rank**-ZIPF_EXPONENT
+            cumulative.append(total)
+
+        def parties_for(n: int) -> list:
+            wanted = rng.choices(PARTY_COUNTS, PARTY_WEIGHTS)[0]
+            largest = int(n * LARGEST_SHARE) != int((n - 1) * LARGEST_SHARE)  # exactly the share
+            chosen = [members[0]] if largest else []
+            while len(chosen) < wanted:
+                candidate = rng.choices(others, cum_weights=cumulative)[0]
+                if candidate not in chosen:
+                    chosen.append(candidate)
+            if len(chosen) > 1 and rng.random() < 0.3:  # the largest is not always the lead
+                chosen[0], chosen[1] = chosen[1], chosen[0]
+            return chosen
+
+        # Drafts drawn apart from the parties, so the largest member has its share of them too.
+        drafts = random.Random(7)
+        pledges, party_lists = [], []
+        for n in range(1, pledge_total + 1):
             has_amount = n % 7 == 0
+            party_lists.append(parties_for(n))
+            announced = day(rng) if n % 11 else None
             pledges.append(
                 Pledge(
-                    member=members[rng.randrange(MEMBERS)],
                     pledge_type=types[rng.randrange(TYPES)],
                     ref=f"synthetic-pledge-{n:06d}",
                     status=rng.choices(STATUSES, STATUS_WEIGHTS)[0],
                     summary=f"Synthetic pledge {n}: {' '.join(rng.choices(WORDS, k=10))}.",
                     conditions="Synthetic condition: after a ceasefire." if n % 5 == 0 else "",
-                    announced_on=day(rng) if n % 11 else None,
-                    announced_precision="day" if n % 11 else "unknown",
+                    announced_on=announced,
+                    announced_precision="day" if announced else "unknown",
+                    reported_on=announced + timedelta(days=rng.randint(0, 3)) if announced else None,
+                    reported_precision="day" if announced else "unknown",
                     quantity=rng.randint(1, 5000) if n % 3 == 0 else None,
                     quantity_unit="synthetic units" if n % 3 == 0 else "",
                     amount=rng.randint(1, 10_000) * 100_000 if has_amount else None,
                     currency="EUR" if has_amount else "",
                     # A few drafts, so the published filter has something to leave out.
-                    is_published=n % 20 != 0,
+                    is_published=drafts.random() >= 0.05,
                 )
             )
         pledges = Pledge.objects.bulk_create(pledges, batch_size=BATCH)
-        log(f"pledges: {time.monotonic() - started:.1f} s")
+        PledgeParty.objects.bulk_create(
+            (
+                PledgeParty(pledge=pledge, member=member, position=position)
+                for pledge, parties in zip(pledges, party_lists, strict=True)
+                for position, member in enumerate(parties)
+            ),
+            batch_size=BATCH,
+        )
+        log(f"pledges and parties: {time.monotonic() - started:.1f} s")
 
         citations = []
         serial = 0
@@ -224,7 +323,7 @@ def build(log) -> None:
         def cite(**target) -> None:
             nonlocal serial
             serial += 1
-            source, quote = quote_from(rng.randrange(SOURCES))
+            source, quote = quote_from(rng.randrange(source_total))
             citations.append(
                 Citation(
                     source=source,
@@ -241,10 +340,19 @@ def build(log) -> None:
 
         memberships = Membership.objects.bulk_create(
             [
-                Membership(member=member, role="coalition-member", since=day(rng), since_precision="day")
+                Membership(
+                    ref=f"{member.slug}-coalition-member",
+                    member=member,
+                    role="coalition-member",
+                    since=day(rng),
+                    since_precision="day",
+                )
                 for member in members
             ]
-            + [Membership(member=member, role="guarantor") for member in members[::3]],
+            + [
+                Membership(ref=f"{member.slug}-guarantor", member=member, role="guarantor")
+                for member in members[::3]
+            ],
             batch_size=BATCH,
         )
         for membership in memberships:
@@ -298,8 +406,8 @@ def build(log) -> None:
         log(f"citations: {time.monotonic() - started:.1f} s")
 
         Source.objects.create(
-            slug=STAMP_SLUG,
-            title=f"Synthetic dataset stamp, version {VERSION}",
+            slug=stamp_slug(pledge_total),
+            title=f"Synthetic dataset stamp, version {VERSION}, {pledge_total} pledges",
             kind=Source.Kind.NEWS_ARTICLE,
             description="Marks a complete synthetic benchmark dataset; bench/run.py reuses it.",
         )
@@ -312,27 +420,48 @@ def build(log) -> None:
 
 def describe() -> dict:
     """What the benchmark needs to know: counts, a pledge type to filter by and a typical member."""
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
-    from pledges.models import Citation, HeadlineCount, Meeting, Member, Pledge, PledgeType, Source
+    from pledges.models import (
+        Citation,
+        HeadlineCount,
+        Meeting,
+        Member,
+        Pledge,
+        PledgeParty,
+        PledgeType,
+        Source,
+    )
 
     pledge_type = PledgeType.objects.get(slug="synthetic-type-01")
-    member = (
-        Member.objects.filter(kind="country", slug__startswith="synthetic-")
-        .annotate(n=Count("pledges"))
-        .order_by("slug")
-        .first()
+    ranked = list(
+        Member.objects.filter(slug__startswith="synthetic-")
+        .annotate(
+            n=Count("pledge_parties", filter=Q(pledge_parties__pledge__is_published=True), distinct=True)
+        )
+        .order_by("-n", "slug")
+        .values_list("slug", "n")
     )
+    largest_slug, largest_n = ranked[0]
+    sizes = sorted(n for _, n in ranked)
     return {
         "version": VERSION,
         "type_slug": pledge_type.slug,
         "type_id": pledge_type.pk,
-        "member_slug": member.slug,
-        "member_pledges": member.n,
+        "member_slug": largest_slug,
+        "member_pledges": largest_n,
+        "member_pledges_all": Pledge.objects.filter(parties__member__slug=largest_slug).count(),
+        "party_distribution": {
+            "largest": [n for _, n in ranked[:5]],
+            "median": sizes[len(sizes) // 2],
+            "smallest": sizes[0],
+            "joint_pledges": Pledge.objects.annotate(k=Count("parties")).filter(k__gt=1).count(),
+        },
         "counts": {
             "members": Member.objects.count(),
             "sources": Source.objects.count(),
             "pledges": Pledge.objects.count(),
+            "pledge_parties": PledgeParty.objects.count(),
             "citations": Citation.objects.count(),
             "meetings": Meeting.objects.count(),
             "headline_counts": HeadlineCount.objects.count(),
@@ -342,9 +471,15 @@ def describe() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default=f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
+    parser.add_argument("--url", default="", help="default: sqlite:///bench/bench-<pledges>.sqlite3")
+    parser.add_argument(
+        "--pledges", type=int, default=DEFAULT_PLEDGES, help=f"how many pledges (default {DEFAULT_PLEDGES:,})"
+    )
     parser.add_argument("--rebuild", action="store_true", help="delete the database and build it again")
     args = parser.parse_args()
+    if not 1_000 <= args.pledges <= 500_000:
+        parser.error("--pledges must be within 1,000–500,000")
+    args.url = args.url or f"sqlite:///{ROOT / 'bench' / f'bench-{args.pledges}.sqlite3'}"
 
     def log(message: str) -> None:
         print(f"synth: {message}", file=sys.stderr, flush=True)
@@ -360,8 +495,8 @@ def main() -> None:
     from pledges.models import Source
 
     call_command("migrate", verbosity=0, interactive=False)
-    if Source.objects.filter(slug=STAMP_SLUG).exists():
-        log(f"reusing the synthetic dataset (version {VERSION})")
+    if Source.objects.filter(slug=stamp_slug(args.pledges)).exists():
+        log(f"reusing the synthetic dataset (version {VERSION}, {args.pledges:,} pledges)")
         # A migration may have added indexes since the build: refresh the planner's statistics.
         from django.db import connection
 
@@ -373,9 +508,12 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        os.execv(sys.executable, [sys.executable, __file__, "--url", args.url, "--rebuild"])
+        os.execv(
+            sys.executable,
+            [sys.executable, __file__, "--url", args.url, "--pledges", str(args.pledges), "--rebuild"],
+        )
     else:
-        build(log)
+        build(log, args.pledges)
     print(json.dumps(describe()))
 
 

@@ -92,6 +92,11 @@ def source_paragraphs(source: Source) -> list[dict]:
     return paragraphs
 
 
+def current_row(form):
+    """The record as saved now (a revert form's instance is an old version)."""
+    return type(form.instance)._default_manager.get(pk=form.instance.pk)
+
+
 def saved_row(form) -> Pledge:
     """A revert form shows an old version; it was opened from the pledge as saved now."""
     return Pledge.objects.get(pk=form.instance.pk)
@@ -144,8 +149,12 @@ class EditorAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        # Who is editing, so a conflict can say "you, in another tab" (pledges.conflicts).
-        return type(form.__name__, (form,), {"editing_user": request.user})
+        # Who is editing, so a conflict can say "you, in another tab" (pledges.conflicts). A revert
+        # form shows an old version but was opened from the record as saved now.
+        attrs = {"editing_user": request.user}
+        if getattr(request, "reverting", False):
+            attrs["opened_from"] = current_row
+        return type(form.__name__, (form,), attrs)
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -233,6 +242,7 @@ class EditorAdmin(SimpleHistoryAdmin):
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
         """A saved version, and what reverting to it would change in the record as it is now."""
+        request.reverting = True
         current = self.model._default_manager.filter(pk=object_id).first()
         record = self.model.history.filter(id=object_id, history_id=version_id).first()
         changes = []
@@ -328,7 +338,7 @@ class SourcePartInline(admin.TabularInline):
     model = SourcePart
     form = CleanTextModelForm
     extra = 0
-    fields = ("position", "title", "starts_with", "dated_on", "dated_precision", "note")
+    fields = ("position", "title", "starts_with", "dated_on", "dated_precision", "note", "opened_state")
 
 
 @admin.register(Source)
@@ -340,7 +350,7 @@ class SourceAdmin(EditorAdmin):
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_on"
     fieldsets = (
-        (None, {"fields": ("title", "slug", "publisher", "kind", "url")}),
+        (None, {"fields": ("title", "slug", "publisher", "kind", "url", "opened_state")}),
         ("Dates", {"fields": ("published_on", ("covers_from", "covers_to"), "seen_on")}),
         (
             "Content",
@@ -447,7 +457,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     form = MembershipAdminForm
     extra = 0
-    fields = ("role", "detail", "since", "since_precision", "ref", "note", "is_published")
+    fields = ("role", "detail", "since", "since_precision", "ref", "note", "is_published", "opened_state")
     show_change_link = True
 
 
@@ -455,9 +465,10 @@ class PledgePartyInline(admin.TabularInline):
     """The parties of a pledge: the lead first (position 0), then whoever acts with it."""
 
     model = PledgeParty
+    form = CleanTextModelForm
     formset = PledgePartyFormSet
     extra = 1
-    fields = ("member", "position")
+    fields = ("member", "position", "opened_state")
     autocomplete_fields = ("member",)
     verbose_name = "party"
     verbose_name_plural = "Parties (the lead first, where the text names one)"
@@ -476,7 +487,7 @@ class ReviewEntryAdmin(EditorAdmin):
     list_select_related = ("source",)
     search_fields = ("passage", "why")
     autocomplete_fields = ("source",)
-    fields = ("source", "position", "passage", "part", "facts", "reason", "why")
+    fields = ("source", "position", "passage", "part", "facts", "reason", "why", "opened_state")
 
     @admin.display(description="Passage")
     def short_passage(self, obj: ReviewEntry) -> str:

@@ -46,11 +46,21 @@ NO_CITATION_MESSAGE = (
 )
 
 
-class CleanTextModelForm(forms.ModelForm):
-    """A model form whose text input loses, before anything checks it, the control characters that XML
-    forbids (pasted from PDFs); `controls_removed` names the fields that had some."""
+class CleanTextModelForm(ThreeWayMergeMixin, forms.ModelForm):
+    """An editor's model form: its text input loses, before anything checks it, the control characters
+    that XML forbids (pasted from PDFs; `controls_removed` names the fields that had some), and a save
+    merges field by field with what another editor saved since the form was opened (pledges.conflicts).
+    """
 
     controls_removed: tuple[str, ...] = ()
+    opened_state = opened_state_field()
+    merge_on_clean = True
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.merge_on_clean and self.instance.pk is not None:
+            self.merge()
+        return cleaned
 
     def full_clean(self) -> None:
         if self.is_bound and hasattr(self.data, "getlist"):
@@ -419,7 +429,7 @@ class HeadlineCountAdminForm(PartialDateMixin, CleanTextModelForm):
         )
 
 
-class PledgeAdminForm(ThreeWayMergeMixin, PartialDateMixin, CleanTextModelForm):
+class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
     """A pledge with its cross-field rules, a change reason for the history, and a version check.
 
     `opened_version` carries the version the editor opened. On save, clean() locks the pledge's row
@@ -436,6 +446,9 @@ class PledgeAdminForm(ThreeWayMergeMixin, PartialDateMixin, CleanTextModelForm):
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     opened_state = opened_state_field()
+    # Merged in check_version, under the row lock, and never without the state it was opened with.
+    merge_on_clean = False
+    merge_strict = True
     change_reason = forms.CharField(
         label="Reason for this change",
         required=False,
@@ -536,22 +549,14 @@ class PledgeAdminForm(ThreeWayMergeMixin, PartialDateMixin, CleanTextModelForm):
             cleaned["opened_version"] = current.version
 
 
-class CitationInlineForm(ThreeWayMergeMixin, CleanTextModelForm):
+class CitationInlineForm(CleanTextModelForm):
     """A citation inside its fact's form, merged field by field with changes saved since the form was
     opened (pledges.conflicts). One filled in from the source's "cite" page counts as entered even if
     the editor leaves it as it is (a formset would otherwise skip an extra form left unchanged)."""
 
-    opened_state = opened_state_field()
-
     def has_changed(self) -> bool:
         prefilled = not self.instance.pk and bool(self.initial.get("quote"))
         return prefilled or super().has_changed()
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk and self.has_changed():
-            self.merge()
-        return cleaned
 
 
 NO_PARTY_MESSAGE = "Name at least one party: the member (or group) whose pledge this is."

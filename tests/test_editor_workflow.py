@@ -453,3 +453,26 @@ def test_many_usernames_from_one_address_are_throttled(client, db, settings):
 def test_a_qualified_amount_reads_as_the_text_words_it(db):
     pledge = make_pledge(amount=Decimal("156000000"), currency="USD", amount_qualifier="over")
     assert pledge.amount_display == "over 156,000,000 USD"
+
+
+def test_sources_and_members_merge_too(editor_client, second_client):
+    source = make_source(title="A statement", publisher="")
+    url = admin_url(Source, "change", source.pk)
+    mine, theirs = browser_data(editor_client.get(url)), browser_data(second_client.get(url))
+    theirs["publisher"] = "Ministry of Defence"
+    assert second_client.post(url, theirs).status_code == 302
+    mine["description"] = "Read in full."
+    assert editor_client.post(url, mine).status_code == 302
+    source.refresh_from_db()
+    assert (source.publisher, source.description) == ("Ministry of Defence", "Read in full.")
+
+    member = make_member(name="Spain", slug="spain", country="ES", description="")
+    url = admin_url(Member, "change", member.pk)
+    mine, theirs = browser_data(editor_client.get(url)), browser_data(second_client.get(url))
+    theirs["description"] = "Theirs."
+    assert second_client.post(url, theirs).status_code == 302
+    mine["description"] = "Mine."
+    conflict = editor_client.post(url, mine)
+    assert conflict.status_code == 200 and "You both changed: Description" in errors_of(conflict)
+    member.refresh_from_db()
+    assert member.description == "Theirs."
