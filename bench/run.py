@@ -1,6 +1,6 @@
 """Measure the tracker under its production server configuration, against a bare Django view (issue 13).
 
-    python bench/run.py                                  # everything: about 20-25 minutes on 2 cores
+    python bench/run.py                                  # everything: about 30 minutes on 2 cores
     python bench/run.py --sizes 10000 --db sqlite --caches locmem --phases warm   # one corner
 
 For each data size (10,000 and 50,000 pledges, bench/synth.py), each database (SQLite, PostgreSQL) and
@@ -980,8 +980,8 @@ def main() -> None:
     parser.add_argument(
         "--download-budget",
         type=float,
-        default=60,
-        help="seconds for repeating the list exports, per size and database (default 60)",
+        default=30,
+        help="seconds for repeating the list exports, per size and database (default 30)",
     )
     parser.add_argument(
         "--single-sizes", default="50000", help="sizes at which each page is also timed alone ('' for none)"
