@@ -12,12 +12,10 @@ from django.db.models import Case, Count, F, IntegerField, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
+from pledges.matrix import strength
 from pledges.models import STANCES, STATUS_RANK, Member, Pledge, PledgeType, Status
 
-STRENGTH = Case(
-    *[When(status=status, then=Value(rank)) for status, rank in STATUS_RANK.items()],
-    output_field=IntegerField(),
-)
+STRENGTH = strength()
 IS_STANCE = Case(When(status__in=STANCES, then=Value(1)), default=Value(0), output_field=IntegerField())
 LATEST = Coalesce("announced_on", "reported_on")
 
