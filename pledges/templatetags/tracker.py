@@ -1,9 +1,11 @@
 """Small template helpers: status badges shown by icon and text as well as colour, a pledge's parties,
 and partial dates."""
 
+import datetime
 import functools
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -145,3 +147,19 @@ def partial_date(value, precision, unknown: str = "date unknown"):
     if not iso:
         return format_html('<span class="unknown">{}</span>', unknown)
     return format_html('<time datetime="{}">{}</time>', iso, format_partial_date(value, precision))
+
+
+@register.filter
+def datetime_attr(value) -> str:
+    """A moment as a `datetime` attribute HTML accepts: ISO 8601 to the second with its offset.
+
+    `|date:'c'` writes microseconds, and HTML allows at most three digits of a fraction of a second;
+    no page shows anything finer than a minute, so the fraction is dropped. A date stays a date.
+    """
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)  # the zone the page's `|date` shows it in
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
