@@ -1,11 +1,14 @@
 """Request checks that apply to every URL, before any view or database query sees the request."""
 
+import logging
 from collections.abc import Callable
 
-from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from pledges.text import has_forbidden, markup_safe
+
+logger = logging.getLogger(__name__)
 
 NUL = "\x00"
 NUL_MESSAGE = "The request contains a NUL character (%00), which no address or parameter may hold."
@@ -26,10 +29,12 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.has_nul(request):
+            # Bad input, not a fault: Django logs the 400 as one warning line ("Bad Request: <path>"),
+            # this says why. Raising BadRequest instead would log a traceback with it.
+            logger.info("Bad request (a NUL character): %s", request.path_info.replace(NUL, "%00"))
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": NUL_MESSAGE, "status": 400}, status=400)
-            # Django answers BadRequest with the site's 400 page (handler400).
-            raise BadRequest(NUL_MESSAGE)
+            return render(request, "400.html", {"message": NUL_MESSAGE}, status=400)
         return self.get_response(request)
 
     @staticmethod
