@@ -69,6 +69,8 @@ ROUTE_PARAMETERS = {
     "download": (),
     "download_json": (),
     "download_csv": (),
+    "download_datapackage": (),
+    "download_table": (),
     "change_list": ("format",),
     "member_detail": (),
     "pledge_detail": (),

@@ -462,7 +462,6 @@ CITATION = Record(
     primary_key=("id",),
     foreign_keys=(
         ForeignKey(("source",), "source", ("slug",)),
-        ForeignKey(("source", "part"), "source_part", ("source", "position")),
         ForeignKey(("pledge_id",), "pledge", ("id",)),
     ),
     fields=(
@@ -470,7 +469,8 @@ CITATION = Record(
               lambda c: c.pk, required=True, unique=True, minimum=1),
         Field("source", "string", "The slug of the source quoted.", lambda c: c.source.slug,
               required=True, pattern=SLUG_PATTERN),
-        Field("part", "integer", "The position of the part of the source the quote is from, if any.",
+        Field("part", "integer", "The position of the part of the source the quote is from, if any: "
+              "with source, a key of source_parts.",
               lambda c: c.part.position if c.part_id else None, minimum=1),
         Field("part_dated_on", "partial-date", "The date of that part, as precisely as known (see "
               "part_dated_precision).", _part_dated_on, pattern=PARTIAL_DATE_PATTERN),

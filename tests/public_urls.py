@@ -88,6 +88,8 @@ PAGE_ARGUMENTS = {
     "download": lambda s: [],
     "download_json": lambda s: [],
     "download_csv": lambda s: [],
+    "download_datapackage": lambda s: [],
+    "download_table": lambda s: ["pledges"],
     "feed_pledges": lambda s: [],
     "feed_member": lambda s: [s.member.slug],
     "feed_type": lambda s: [s.pledge_type.slug],

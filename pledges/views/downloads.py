@@ -1,135 +1,82 @@
-"""/download/: the whole published dataset as one JSON file, or as CSV files in a zip."""
+"""/download/: the whole published dataset as one JSON file, or as CSV files in a zip with the Data
+Package that describes them (also served on its own, beside each CSV file) and CITATION.cff."""
 
 import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
-from django.http import FileResponse
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from pledges.context_processors import SITE_NAME
-from pledges.exports import (
-    MEETINGS,
-    MEMBERS,
-    PLEDGES,
-    SOURCES,
-    Exporter,
-    safe_cell,
-)
+from pledges.datapackage import about_the_dataset, citation_cff, data_package
+from pledges.exports import safe_cell
 from pledges.files import built_download
 from pledges.models import (
     Citation,
     HeadlineCount,
     Member,
+    Membership,
     Pledge,
     PledgeType,
     Source,
     SourcePart,
     data_as_of,
-    iso_partial_date,
 )
+from pledges.models.pledges import parties_prefetch
+from pledges.records import RECORDS, Record, party_rows
 from pledges.views.pages import MeetingListView
 
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); quotes remain their authors'."
-
-TYPES = Exporter(
-    (
-        ("slug", lambda t: t.slug),
-        ("name", lambda t: t.name),
-        ("description", lambda t: t.description or None),
-        ("order", lambda t: t.order),
-    )
-)
-
-COUNTS = Exporter(
-    (
-        ("slug", lambda c: c.slug),
-        ("number", lambda c: c.number),
-        ("qualifier", lambda c: c.qualifier or None),
-        ("counts", lambda c: c.counts),
-        ("kind", lambda c: c.kind),
-        ("as_of", lambda c: iso_partial_date(c.as_of, c.as_of_precision) or None),
-        ("as_of_precision", lambda c: c.as_of_precision),
-        ("meeting", lambda c: c.meeting.slug if c.meeting else None),
-    )
-)
-
-
-def _fact(citation: Citation) -> tuple[str, str]:
-    target = citation.target
-    return target._meta.model_name, "/".join(target.natural_key())
-
-
-PARTS = Exporter(
-    (
-        ("source", lambda p: p.source.slug),
-        ("position", lambda p: p.position),
-        ("title", lambda p: p.title),
-        ("dated_on", lambda p: iso_partial_date(p.dated_on, p.dated_precision) or None),
-        ("dated_precision", lambda p: p.dated_precision),
-        ("note", lambda p: p.note or None),
-    )
-)
-
-CITATIONS = Exporter(
-    (
-        ("id", lambda c: c.pk),
-        ("source", lambda c: c.source.slug),
-        ("part", lambda c: c.part.position if c.part_id else None),
-        (
-            "part_dated_on",
-            lambda c: (
-                iso_partial_date(c.part.dated_on, c.part.dated_precision) or None if c.part_id else None
-            ),
-        ),
-        ("part_dated_precision", lambda c: c.part.dated_precision if c.part_id else None),
-        ("quote", lambda c: c.quote),
-        ("locator", lambda c: c.locator or None),
-        ("note", lambda c: c.note or None),
-        ("fact_kind", lambda c: _fact(c)[0]),
-        ("fact", lambda c: _fact(c)[1]),
-        ("pledge_id", lambda c: c.pledge_id),
-    )
-)
 
 
 CHUNK = 2000  # rows read at a time: a download's memory does not grow with the data
 
 
-def dataset_tables() -> dict[str, tuple[Exporter, QuerySet]]:
-    """Every published table as a queryset, read in chunks with its prefetches (a fixed number of queries
-    per chunk)."""
+def dataset_tables() -> dict[str, tuple[Record, Iterable]]:
+    """Every published table, in the order of RECORDS: querysets read in chunks with their prefetches (a
+    fixed number of queries per chunk), and the pledges' parties read from the pledges' own prefetch."""
     citations = (
         Citation.objects.published()
         .select_related("source", "part", "pledge", "membership__member", "meeting", "headline_count")
         .defer("source__text")
     )
-    return {
-        "members": (MEMBERS, Member.objects.with_public_facts()),
-        "pledge_types": (TYPES, PledgeType.objects.all()),
-        "pledges": (PLEDGES, Pledge.objects.published().for_listing().order_by("pk")),
-        "sources": (SOURCES, Source.objects.cited_publicly().with_citation_counts().order_by("pk")),
-        "source_parts": (
-            PARTS,
-            SourcePart.objects.filter(source__in=Source.objects.cited_publicly())
-            .select_related("source")
-            .defer("source__text")
-            .order_by("pk"),
-        ),
-        "citations": (CITATIONS, citations.order_by("pk")),
-        "meetings": (MEETINGS, MeetingListView().get_queryset().order_by("pk")),
-        "headline_counts": (COUNTS, HeadlineCount.objects.public().select_related("meeting").order_by("pk")),
+    # A role or count names its meeting only when the meetings table has it: published and cited.
+    meeting_is_public = Exists(Citation.objects.filter(meeting=OuterRef("meeting_id")))
+    parties = Pledge.objects.published().prefetch_related(parties_prefetch()).order_by("pk")
+    rows = {
+        "members": Member.objects.with_public_facts(),
+        "roles": Membership.objects.public()
+        .select_related("member", "meeting")
+        .annotate(meeting_is_public=meeting_is_public)
+        .order_by("pk"),
+        "pledge_types": PledgeType.objects.all(),
+        "pledges": Pledge.objects.published().for_listing().order_by("pk"),
+        "pledge_parties": party_rows(rows_of(parties)),
+        "sources": Source.objects.cited_publicly().with_citation_counts().order_by("pk"),
+        "source_parts": SourcePart.objects.filter(source__in=Source.objects.cited_publicly())
+        .select_related("source")
+        .defer("source__text")
+        .order_by("pk"),
+        "citations": citations.order_by("pk"),
+        "meetings": MeetingListView().get_queryset().order_by("pk"),
+        "headline_counts": HeadlineCount.objects.public()
+        .select_related("meeting")
+        .annotate(meeting_is_public=meeting_is_public)
+        .order_by("pk"),
     }
+    return {record.table: (record, rows[record.table]) for record in RECORDS.values()}
 
 
-def rows_of(queryset: QuerySet):
-    return queryset.iterator(chunk_size=CHUNK)
+def rows_of(rows: Iterable) -> Iterator:
+    return rows.iterator(chunk_size=CHUNK) if isinstance(rows, QuerySet) else iter(rows)
 
 
 def about_the_data(request=None) -> dict:
@@ -166,24 +113,39 @@ def build_json(path: Path) -> None:
         out.write("}\n")
 
 
+def write_table_csv(record: Record, rows: Iterable, stream) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(record.header)
+    for obj in rows_of(rows):
+        writer.writerow([safe_cell(value) for value in record.row(obj).values()])
+
+
+def datapackage_json() -> str:
+    """The Data Package describing the CSV files: three queries for its dates and sources."""
+    return json.dumps(data_package(about_the_dataset()), ensure_ascii=False, indent=1) + "\n"
+
+
 def build_csv_zip(path: Path) -> None:
-    """One CSV per table in a zip, with a README, each written row by row into the archive."""
+    """One CSV per table in a zip, with a README, the Data Package describing them and CITATION.cff,
+    each CSV written row by row into the archive."""
     about = about_the_data()
+    dataset = about_the_dataset()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "README.txt",
             f"{about['title']}\n{about['url']}/\nData as of: {about['as_of'] or 'unknown'}\n"
-            f"Licence: {about['licence']}\nCite as: {about['cite_as']}\n",
+            f"Licence: {about['licence']}\nCite as: {about['cite_as']}\n"
+            "datapackage.json describes each CSV file (Frictionless Data Package); CITATION.cff says how to "
+            "cite the dataset.\n",
         )
-        for name, (exporter, rows) in dataset_tables().items():
+        archive.writestr("datapackage.json", datapackage_json())
+        archive.writestr("CITATION.cff", citation_cff(dataset, url=f"{settings.SITE_URL.rstrip('/')}/"))
+        for name, (record, rows) in dataset_tables().items():
             with (
                 archive.open(f"{name}.csv", "w") as member,
                 io.TextIOWrapper(member, "utf-8", newline="") as text,
             ):
-                writer = csv.writer(text)
-                writer.writerow(exporter.header)
-                for obj in rows_of(rows):
-                    writer.writerow([safe_cell(value) for value in exporter.row(obj).values()])
+                write_table_csv(record, rows, text)
 
 
 def download_json(request):
@@ -201,4 +163,31 @@ def download_csv_zip(request):
         content_type="application/zip",
         filename=f"tracker-csv-{stamp}.zip",
         as_attachment=True,
+    )
+
+
+def download_datapackage(request):
+    """The Data Package of the CSV download; its resources are the CSV files served beside it."""
+    path = built_download("datapackage", "json", lambda path: path.write_text(datapackage_json(), "utf-8"))
+    return FileResponse(
+        path.open("rb"), content_type="application/json", filename="datapackage.json", as_attachment=False
+    )
+
+
+TABLES = {record.table: record for record in RECORDS.values()}
+
+
+def download_table(request, table: str):
+    """One table of the CSV download on its own, as the Data Package's resource `table` names it."""
+    if table not in TABLES:
+        raise Http404("No such table.")
+
+    def build(path: Path) -> None:
+        record, rows = dataset_tables()[table]
+        with path.open("w", encoding="utf-8", newline="") as out:
+            write_table_csv(record, rows, out)
+
+    path = built_download(f"table-{table}", "csv", build)
+    return FileResponse(
+        path.open("rb"), content_type="text/csv; charset=utf-8", filename=f"{table}.csv", as_attachment=False
     )
