@@ -21,7 +21,7 @@ from pledges.datapackage import about_the_dataset, citation_cff
 from pledges.models import Pledge, Source, data_as_of
 from pledges.records import RECORDS
 from pledges.templatetags.structured_data import json_ld
-from tests.conftest import body_of, json_of, make_pledge, text_of
+from tests.conftest import body_of, json_of, make_pledge
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +198,7 @@ class JsonLdBlocks(HTMLParser):
 
 def datasets_on(client, url: str) -> list[dict]:
     parser = JsonLdBlocks()
-    parser.feed(text_of(client.get(url)))
+    parser.feed(body_of(client.get(url)).decode())
     return [block for block in map(json.loads, parser.blocks) if block.get("@type") == "Dataset"]
 
 
