@@ -21,7 +21,7 @@ from pledges.datapackage import about_the_dataset, citation_cff
 from pledges.models import Pledge, Source, data_as_of
 from pledges.records import RECORDS
 from pledges.templatetags.structured_data import json_ld
-from tests.conftest import body_of, json_of, make_pledge
+from tests.conftest import body_of, json_of, make_member, make_pledge
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +276,19 @@ def test_the_full_json_download_has_every_table_with_the_records_columns(client,
         "position": 1,
         "lead": True,
     }
+
+
+def test_a_group_that_an_unnamed_group_is_part_of_is_in_the_members_table(client, db, settings, tmp_path):
+    settings.DOWNLOADS_DIR = tmp_path / "downloads"
+    europe = make_member(slug="europe", name="Europe", kind="bloc", country="")
+    unnamed = make_member(slug="ten-countries", name="About 10 countries", kind="unnamed-group", country="")
+    unnamed.part_of = europe
+    unnamed.save()
+    make_pledge(member=unnamed)
+    directory = unzipped(client, tmp_path / "zip")
+    with (directory / "members.csv").open(encoding="utf-8", newline="") as csv_file:
+        members = {row["slug"]: row for row in csv.DictReader(csv_file)}
+    assert members["ten-countries"]["part_of"] == "europe"
+    assert (members["europe"]["pledges"], members["europe"]["roles"]) == ("0", "")
+    report = frictionless.validate(directory / "datapackage.json")
+    assert errors_of(report) == []

@@ -6,11 +6,12 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,6 +31,7 @@ from pledges.models import (
     SourcePart,
     data_as_of,
 )
+from pledges.models.members import published_memberships
 from pledges.models.pledges import parties_prefetch
 from pledges.records import RECORDS, Record, party_rows
 from pledges.views.pages import MeetingListView
@@ -52,7 +54,7 @@ def dataset_tables() -> dict[str, tuple[Record, Iterable]]:
     meeting_is_public = Exists(Citation.objects.filter(meeting=OuterRef("meeting_id")))
     parties = Pledge.objects.published().prefetch_related(parties_prefetch()).order_by("pk")
     rows = {
-        "members": Member.objects.with_public_facts(),
+        "members": members_table(),
         "roles": Membership.objects.public()
         .select_related("member", "meeting")
         .annotate(meeting_is_public=meeting_is_public)
@@ -73,6 +75,22 @@ def dataset_tables() -> dict[str, tuple[Record, Iterable]]:
         .order_by("pk"),
     }
     return {record.table: (record, rows[record.table]) for record in RECORDS.values()}
+
+
+def members_table() -> Iterator[Member]:
+    """The members with public facts, then each larger group one of them is part of that has none of its
+    own (no pledge, no role), so that every `part_of` names a row of the table."""
+    public = Member.objects.with_public_facts()
+    groups = (
+        Member.objects.filter(subgroups__in=public.values("pk"))
+        .exclude(pk__in=public.values("pk"))
+        .distinct()
+        .annotate(pledge_count=Value(0))
+        .select_related("part_of")
+        .prefetch_related(published_memberships())
+        .order_by("name", "pk")
+    )
+    return chain(rows_of(public), rows_of(groups))
 
 
 def rows_of(rows: Iterable) -> Iterator:
