@@ -54,7 +54,7 @@ from pledges.models.sources import SourceKind
 TYPES = {
     "string": "text",
     "integer": "a whole number",
-    "decimal": "a decimal number written as a string without exponent (“2.5”), so it is never rounded",
+    "decimal": "a decimal number without exponent (2.5); in JSON a string, so that it is never rounded",
     "boolean": "true or false",
     "date": "an ISO 8601 date (2025-09-04)",
     "partial-date": "an ISO 8601 date at the precision known: 2025-09-04, 2025-09 or 2025",

@@ -21,7 +21,7 @@ from pledges.datapackage import about_the_dataset, citation_cff
 from pledges.models import Pledge, Source, data_as_of
 from pledges.records import RECORDS
 from pledges.templatetags.structured_data import json_ld
-from tests.conftest import body_of, json_of, make_member, make_pledge
+from tests.conftest import body_of, json_of, make_member, make_pledge, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +292,23 @@ def test_a_group_that_an_unnamed_group_is_part_of_is_in_the_members_table(client
     assert (members["europe"]["pledges"], members["europe"]["roles"]) == ("0", "")
     report = frictionless.validate(directory / "datapackage.json")
     assert errors_of(report) == []
+
+
+def test_the_download_page_lists_every_download_and_documents_every_column(client, dataset):
+    response = client.get(reverse("pledges:download"))
+    html = response.content.decode()
+    for path in (
+        reverse("pledges:download_json"),
+        reverse("pledges:download_csv"),
+        reverse("pledges:download_datapackage"),
+        *(reverse("pledges:download_table", args=[record.table]) for record in RECORDS.values()),
+    ):
+        assert f'href="{path}"' in html, path
+    text = text_of(response)
+    for record in RECORDS.values():
+        section = text.split(f"( {record.table} )", 1)[1]
+        for field in record.fields:
+            assert f"{field.name} {field.type} {'yes' if field.required else 'no'} {field.description}" in (
+                section
+            ), (record.table, field.name)
+    assert "One of: proposed , willing , committed , delivered , ruled-out , reservations , not-offered ." in text

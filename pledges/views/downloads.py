@@ -33,7 +33,7 @@ from pledges.models import (
 )
 from pledges.models.members import published_memberships
 from pledges.models.pledges import parties_prefetch
-from pledges.records import RECORDS, Record, party_rows
+from pledges.records import RECORDS, TYPES, Record, party_rows
 from pledges.views.pages import MeetingListView
 
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); quotes remain their authors'."
@@ -111,7 +111,8 @@ def about_the_data(request=None) -> dict:
 
 
 def download_page(request):
-    return render(request, "pledges/download.html", {"about": about_the_data(request)})
+    context = {"about": about_the_data(request), "records": RECORDS.values(), "types": TYPES}
+    return render(request, "pledges/download.html", context)
 
 
 def build_json(path: Path) -> None:
