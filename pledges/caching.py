@@ -92,6 +92,10 @@ ROUTE_PARAMETERS = {
     "meeting_list": ("host", "held_after", "held_before", "page", "format", "page_size"),
     "member_embed": ("types", "theme"),
     "member_card": (),
+    "member_card_png": (),
+    "robots": (),
+    "sitemap": (),
+    "sitemap_section": ("p",),
     "feed_pledges": (),
     "feed_member": (),
     "feed_type": (),
@@ -116,7 +120,7 @@ def cache_query(request: HttpRequest) -> str | None:
     return urlencode(pairs)
 
 
-UNCACHED_PREFIXES = ("/healthz/", "/static/")
+UNCACHED_PREFIXES = ("/healthz/", "/static/", "/favicon.ico")  # the favicon keeps a day's max-age
 
 
 def data_version() -> datetime | None:

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from pledges import feeds
-from pledges.views import downloads, embed, errors, members, overview, pages, pledges, sources
+from pledges.views import discovery, downloads, embed, errors, members, overview, pages, pledges, sources
 
 app_name = "pledges"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("members/<slug:slug>/", members.MemberDetailView.as_view(), name="member_detail"),
     path("members/<slug:slug>/embed/", embed.member_embed, name="member_embed"),
     path("members/<slug:slug>/card.svg", embed.member_card, name="member_card"),
+    path("members/<slug:slug>/card.png", embed.member_card_png, name="member_card_png"),
     # /pledges/
     path("pledges/", pledges.PledgeListView.as_view(), name="pledge_list"),
     path("pledges/<int:pk>/", pledges.PledgeDetailView.as_view(), name="pledge_detail"),
@@ -40,4 +41,9 @@ urlpatterns = [
     path("feeds/members/<slug:slug>.atom", feeds.MemberPledgeFeed(), name="feed_member"),
     path("feeds/types/<slug:slug>.atom", feeds.TypePledgeFeed(), name="feed_type"),
     path("oembed/", embed.oembed, name="oembed"),
+    # /robots.txt, /sitemap.xml (an index of /sitemap-<section>.xml), /favicon.ico
+    path("robots.txt", discovery.robots_txt, name="robots"),
+    path("sitemap.xml", discovery.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", discovery.sitemap, name="sitemap_section"),
+    path("favicon.ico", discovery.favicon, name="favicon"),
 ]

@@ -76,6 +76,7 @@ PAGE_ARGUMENTS = {
     "member_detail": lambda s: [s.member.slug],
     "member_embed": lambda s: [s.member.slug],
     "member_card": lambda s: [s.member.slug],
+    "member_card_png": lambda s: [s.member.slug],
     "pledge_list": lambda s: [],
     "pledge_detail": lambda s: [s.pledge.pk],
     "type_detail": lambda s: [s.pledge_type.slug],
@@ -94,6 +95,10 @@ PAGE_ARGUMENTS = {
     "feed_member": lambda s: [s.member.slug],
     "feed_type": lambda s: [s.pledge_type.slug],
     "oembed": lambda s: [],
+    "robots": lambda s: [],
+    "sitemap": lambda s: [],
+    "sitemap_section": lambda s: ["pledges"],
+    "favicon": lambda s: [],
 }
 
 # Pages answered with HTML meant for people (the others are data, feeds, images or plain text).

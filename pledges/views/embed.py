@@ -4,11 +4,9 @@ The embed page is the only page another site may frame. It sets no cookie and re
 visit from someone else's page leaves no trace and needs no consent banner there.
 """
 
-from collections import Counter
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -18,18 +16,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
+from pledges.cards import Card, card_counts, card_png, status_words
 from pledges.context_processors import SITE_NAME
 from pledges.forms import EmbedOptionsForm
-from pledges.models import (
-    STATUS_ICONS,
-    STATUS_RANK,
-    Member,
-    Pledge,
-    PledgeType,
-    Status,
-    data_as_of,
-    is_stance,
-)
+from pledges.models import Member, Pledge, PledgeType, data_as_of
 from pledges.summaries import member_summary
 
 # The iframe's size when the host page has not resized it yet (embed-host.js does, to fit).
@@ -94,6 +84,8 @@ def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
         "site_name": SITE_NAME,
         "site_base": absolute(request, "/").rstrip("/"),
         "member_url": absolute(request, member.get_absolute_url()),
+        # The member page on the site's public address, as every page's canonical link names it.
+        "canonical_url": absolute(None, member.get_absolute_url()),
     }
     if not options.is_valid():
         context["errors"] = [message for messages in options.errors.values() for message in messages]
@@ -130,15 +122,6 @@ def shorten(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def status_words(statuses: Counter) -> str:
-    """'● committed ×2, ◐ willing': each status present, strongest first, in words with its icon."""
-    return ", ".join(
-        f"{STATUS_ICONS[status]} {Status(status).label.lower()}"
-        + (f" ×{statuses[status]}" if statuses[status] > 1 else "")
-        for status in sorted(statuses, key=lambda s: -STATUS_RANK[s])
-    )
-
-
 @require_safe
 def member_card(request: HttpRequest, slug: str) -> HttpResponse:
     """A printable SVG image of a member's pledges: per type, how many offers of each status; then, under
@@ -147,27 +130,15 @@ def member_card(request: HttpRequest, slug: str) -> HttpResponse:
     Queries: the member, the counts per type and status, the data's date.
     """
     member = get_object_or_404(Member, slug=slug)
-    counts = (
-        Pledge.objects.published()
-        .by_party(member)
-        .values("pledge_type_id", "pledge_type__name", "pledge_type__order", "status")
-        .annotate(n=Count("pk"))
-        .order_by("pledge_type__order", "pledge_type__name", "pledge_type_id")
-    )
-    offers: dict[tuple[int, str], Counter] = {}
-    stances: dict[tuple[int, str], Counter] = {}
-    for row in counts:
-        key = (row["pledge_type_id"], row["pledge_type__name"])
-        table = stances if is_stance(row["status"]) else offers
-        table.setdefault(key, Counter())[row["status"]] += row["n"]
+    offers, stances = card_counts(member)
     rows, headings, y = [], [], CARD_TOP
-    for (_, name), statuses in offers.items():
+    for name, statuses in offers:
         rows.append({"name": shorten(name, CARD_NAME_LENGTH), "statuses": status_words(statuses), "y": y})
         y += CARD_ROW_HEIGHT
     if stances:
         headings.append({"text": CARD_STANCES_HEADING, "y": y})
         y += CARD_HEADING_HEIGHT
-    for n, ((_, name), statuses) in enumerate(stances.items()):
+    for n, (name, statuses) in enumerate(stances):
         rows.append(
             {
                 "name": shorten(name, CARD_NAME_LENGTH),
@@ -191,6 +162,21 @@ def member_card(request: HttpRequest, slug: str) -> HttpResponse:
     }
     response = render(request, "pledges/card.svg", context, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{member.slug}-pledges.svg"'
+    return response
+
+
+@require_safe
+def member_card_png(request: HttpRequest, slug: str) -> HttpResponse:
+    """The member's card as a 1200×630 PNG for link previews: the SVG card's data, drawn once per
+    content (pledges.cards) and kept by the page cache like any public answer.
+
+    Queries: the member, the counts per type and status, the data's date.
+    """
+    member = get_object_or_404(Member, slug=slug)
+    offers, stances = card_counts(member)
+    card = Card.build(member, offers, stances, data_as_of(), SITE_NAME, settings.SITE_URL)
+    response = HttpResponse(card_png(card), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="{member.slug}-pledges.png"'
     return response
 
 
