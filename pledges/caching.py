@@ -96,9 +96,9 @@ ROUTE_PARAMETERS = {
     "robots": (),
     "sitemap": (),
     "sitemap_section": ("p",),
-    "feed_pledges": (),
-    "feed_member": (),
-    "feed_type": (),
+    "feed_pledges": ("page",),
+    "feed_member": ("page",),
+    "feed_type": ("page",),
 }
 
 

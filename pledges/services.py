@@ -246,3 +246,41 @@ def recent_public_changes(limit: int = 50) -> list[PublicChange]:
             )
         )
     return changes
+
+
+@dataclass(frozen=True)
+class PublicDates:
+    """When a pledge first became public, and when what the public sees of it last changed."""
+
+    published: datetime
+    updated: datetime
+
+
+def public_dates(pledge_ids) -> dict[int, PublicDates]:
+    """Each pledge's public dates, read from its history as `recent_public_changes` reads it.
+
+    `published` is the first record written while it was published; `updated` the latest record that
+    published it (again) or changed one of its public fields, so a save that changed only editors'
+    fields (a note, a review mark) does not count. A pledge without any published record is left out:
+    the caller says what stands in. One query.
+    """
+    history = Pledge.history.model
+    records = (
+        history.objects.filter(id__in=list(pledge_ids))
+        .exclude(history_type="-")
+        .select_related("pledge_type")
+        .order_by("id", "history_date", "history_id")
+    )
+    dates: dict[int, PublicDates] = {}
+    previous = None
+    for record in records:
+        if previous is not None and previous.id != record.id:
+            previous = None
+        if record.is_published:
+            known = dates.get(record.id)
+            if known is None:
+                dates[record.id] = PublicDates(record.history_date, record.history_date)
+            elif not previous.is_published or public_values(previous) != public_values(record):
+                dates[record.id] = PublicDates(known.published, record.history_date)
+        previous = record
+    return dates
