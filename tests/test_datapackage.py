@@ -151,13 +151,33 @@ def test_a_row_that_breaks_its_schema_fails_validation(client, dataset, tmp_path
 # CITATION.cff
 
 CFF_REQUIRED = {"cff-version", "message", "title", "authors"}
+# The top-level keys CFF 1.2.0 allows (its schema forbids any other).
+CFF_KEYS = CFF_REQUIRED | {
+    "abstract", "commit", "contact", "date-released", "doi", "identifiers", "keywords", "license",
+    "license-url", "preferred-citation", "references", "repository", "repository-artifact",
+    "repository-code", "type", "url", "version",
+}  # fmt: skip
+
+
+def assert_valid_cff(text: str) -> dict:
+    """The rules of the CFF 1.2.0 schema for the keys these files use."""
+    cff = yaml.safe_load(text)
+    assert CFF_REQUIRED <= cff.keys() <= CFF_KEYS
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["type"] in ("dataset", "software")
+    assert all(isinstance(cff[key], str) and cff[key] for key in ("message", "title", "abstract"))
+    assert cff["authors"] and all(author.keys() == {"name"} and author["name"] for author in cff["authors"])
+    assert isinstance(cff["date-released"], str)  # a YAML date would be read as a date, not a string
+    assert re.fullmatch(r"[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])", cff["date-released"])
+    assert isinstance(cff["version"], str) and cff["version"]
+    assert len(set(cff["keywords"])) == len(cff["keywords"]) and all(cff["keywords"])
+    assert "url" not in cff or re.match(r"^(https|http|ftp|sftp)://.+", cff["url"])
+    return cff
 
 
 def test_the_zip_holds_a_citation_file_naming_the_dataset_its_licence_and_date(client, dataset, tmp_path):
     directory = unzipped(client, tmp_path / "zip")
-    cff = yaml.safe_load((directory / "CITATION.cff").read_text(encoding="utf-8"))
-    assert CFF_REQUIRED <= cff.keys()
-    assert cff["cff-version"] == "1.2.0"
+    cff = assert_valid_cff((directory / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["type"] == "dataset"
     assert cff["license"] == "CC-BY-4.0"
     assert cff["authors"] == [{"name": "Ukraine security guarantees tracker"}]
@@ -169,7 +189,7 @@ def test_the_repository_citation_file_matches_the_shipped_dataset(dataset):
     """CITATION.cff in the repository is the shipped data's own (without a deployment's address): a
     change of the dataset's date shows here until the file is written again from citation_cff()."""
     on_disk = REPOSITORY_CITATION.read_text(encoding="utf-8")
-    assert CFF_REQUIRED <= yaml.safe_load(on_disk).keys()
+    assert_valid_cff(on_disk)
     assert on_disk == citation_cff(about_the_dataset())
 
 
@@ -311,4 +331,7 @@ def test_the_download_page_lists_every_download_and_documents_every_column(clien
             assert f"{field.name} {field.type} {'yes' if field.required else 'no'} {field.description}" in (
                 section
             ), (record.table, field.name)
-    assert "One of: proposed , willing , committed , delivered , ruled-out , reservations , not-offered ." in text
+    assert (
+        "One of: proposed , willing , committed , delivered , ruled-out , reservations , not-offered ."
+        in text
+    )
