@@ -161,7 +161,7 @@ def data_package(about: About) -> dict:
     }
     if about.as_of:
         package["version"] = about.version
-        package["created"] = about.as_of.isoformat()  # when the data last changed: the package is that
+        package["created"] = about.as_of.isoformat()  # the data as of then: a package per data version
     return package
 
 
