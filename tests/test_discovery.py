@@ -383,9 +383,11 @@ def test_the_favicon_is_a_real_ico_kept_for_a_day(client, db):
     assert again.status_code == 304
 
 
-def test_pages_link_the_favicon(client, sample):
+def test_pages_name_one_icon_and_browsers_that_ask_for_favicon_ico_get_one_too(client, sample):
+    # Browsers without SVG icons (and feed readers) ask for /favicon.ico by themselves.
     icons = head_tags(client.get("/")).icons
-    assert {"/favicon.ico", "/static/img/favicon.svg"} <= {icon["href"] for icon in icons}
+    assert [icon["href"] for icon in icons] == ["/static/img/favicon.svg"]
+    assert client.get("/favicon.ico").status_code == 200
 
 
 # --- Query counts ---------------------------------------------------------------------------------------
