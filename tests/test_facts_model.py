@@ -393,12 +393,12 @@ PAGES_WITH_JOINT_PLEDGES = {
     "pledges:member_embed": (("partner",), 10),
     # the count, the page, parties with members, citations with sources and parts
     "pledges:api:pledge_list": ((), 5),
-    # pledges with type, their parties with members
-    "pledges:feed_pledges": ((), 3),
-    # the member; its pledges with type; their parties with members
-    "pledges:feed_member": (("partner",), 4),
-    # the type; its pledges with type; their parties with members
-    "pledges:feed_type": (("type",), 4),
+    # a count for the paging; the page's pledges with type; their parties with members; their history
+    "pledges:feed_pledges": ((), 5),
+    # the member; then as above
+    "pledges:feed_member": (("partner",), 6),
+    # the type; then as above
+    "pledges:feed_type": (("type",), 6),
 }
 
 
