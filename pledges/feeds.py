@@ -67,6 +67,7 @@ class FeedPage:
     number: int
     last: int
     path: str
+    asked: str  # the address asked for, which the feed's self link names (`?page=1` too)
 
     def address(self, number: int) -> str:
         """The path of page `number`: the first page has no `?page=`, so it has one address."""
@@ -97,7 +98,8 @@ class PledgeFeed(Feed):
         number = int(given)
         if number > last:
             raise Http404("No such page of this feed.")
-        return FeedPage(subject=subject, number=number, last=last, path=request.path)
+        asked = f"{request.path}?page={given}" if "page" in request.GET else request.path
+        return FeedPage(subject=subject, number=number, last=last, path=request.path, asked=asked)
 
     def get_feed(self, obj: FeedPage, request: HttpRequest):
         feed = super().get_feed(obj, request)
@@ -112,7 +114,7 @@ class PledgeFeed(Feed):
         return feed
 
     def feed_url(self, obj: FeedPage) -> str:
-        return obj.address(obj.number)
+        return obj.asked
 
     def feed_guid(self, obj: FeedPage) -> str:
         # One id for every page of the feed, on the public address: the same whatever host was asked.

@@ -349,3 +349,10 @@ def test_a_page_is_cached_apart_from_the_others(client, many_pledges):
     second = client.get(reverse("pledges:feed_pledges"), {"page": 2}).content
     assert first != second
     assert client.get(reverse("pledges:feed_pledges"), {"page": 2}).content == second
+
+
+def test_the_self_link_names_the_address_asked_for(client, pledges):
+    assert (
+        links(client.get(reverse("pledges:feed_pledges"), {"page": 1}))["self"]
+        == "/feeds/pledges.atom?page=1"
+    )
