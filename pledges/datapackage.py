@@ -160,6 +160,7 @@ def data_package(about: About) -> dict:
         ],
     }
     if about.as_of:
+        package["description"] += f" Data as of {about.version}."
         package["version"] = about.version
         package["created"] = about.as_of.isoformat()  # the data as of then: a package per data version
     return package
