@@ -60,6 +60,17 @@ def test_the_csv_zip_holds_a_data_package_that_frictionless_validates(client, da
     }
 
 
+def test_frictionless_reads_and_validates_the_zip_itself(client, dataset, tmp_path):
+    """What a user runs on the file they downloaded: `frictionless validate tracker-csv.zip`."""
+    archive = tmp_path / "tracker-csv.zip"
+    archive.write_bytes(body_of(client.get(reverse("pledges:download_csv"))))
+    package = frictionless.Package(archive)
+    assert [resource.name for resource in package.resources] == [r.table for r in RECORDS.values()]
+    report = frictionless.validate(archive)
+    assert errors_of(report) == []
+    assert report.valid
+
+
 def test_the_served_data_package_validates_with_the_csv_files_served_beside_it(
     live_server, settings, tmp_path
 ):
