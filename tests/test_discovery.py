@@ -19,8 +19,9 @@ from pledges import cards
 from pledges.cards import MARGIN_RIGHT, Card, draw_card
 from pledges.models import STATUS_ICONS, Citation, Pledge
 from pledges.sitemaps import PledgeSitemap
+from pledges.templatetags import previews
 from tests.conftest import make_many_pledges, make_member, make_pledge, make_source, make_type
-from tests.public_urls import Sample
+from tests.public_urls import HTML_PAGES, Sample
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +118,11 @@ def test_every_public_page_has_one_canonical_link_and_preview_tags_with_absolute
     assert image.startswith(SITE + "/") and image.endswith(".png") and image == one(tags, "twitter:image")
     assert (one(tags, "og:image:width"), one(tags, "og:image:height")) == ("1200", "630")
     assert one(tags, "og:image:alt")
+
+
+def test_every_html_page_of_the_site_has_a_description_of_its_own():
+    # The embed is framed on other sites: its canonical link names the country page instead.
+    assert HTML_PAGES - {"member_embed"} <= set(previews.PAGES)
 
 
 def test_preview_text_is_escaped_and_reads_back_as_written(client, sample):

@@ -248,6 +248,11 @@ PAGES = {
         "no key needed, open to cross-origin reads, with curl and Python examples.",
         "api_docs",
     ),
+    "api_reference": fixed(
+        "API reference",
+        "Every endpoint, filter and answer of the read-only JSON API, read from its OpenAPI 3.1 schema.",
+        "api_reference",
+    ),
     "download": fixed(
         "Download the data",
         "The whole published dataset, as one JSON file or as CSV files in a zip: members, pledge types, "
