@@ -263,31 +263,39 @@ class PageRecorder:
             answer: dict = {}
 
             def start(status: str, headers: list, exc_info=None):
-                answer.update(status=status, headers=headers)
+                answer.update(status=status, headers=headers, page=self.is_page(environ, headers))
                 return start_response(status, headers, exc_info)
 
             chunks = app(environ, start)
             body = []
             try:
                 for chunk in chunks:
-                    body.append(chunk)
+                    if answer["page"]:  # other answers (files, downloads) pass straight through
+                        body.append(chunk)
                     yield chunk
             finally:
                 if hasattr(chunks, "close"):
                     chunks.close()
-            if environ["REQUEST_METHOD"] == "GET":
+            if answer["page"]:
                 self.keep(environ, answer, b"".join(body))
 
         recording_app.records_pages = True
         return recording_app
 
+    def is_page(self, environ: dict, headers: list[tuple[str, str]]) -> bool:
+        """A public HTML page asked for with GET."""
+        content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+        return (
+            environ["REQUEST_METHOD"] == "GET"
+            and not environ.get("PATH_INFO", "").startswith(self.admin_prefix)
+            and content_type.startswith("text/html")
+        )
+
     def keep(self, environ: dict, answer: dict, body: bytes) -> None:
+        if not body:
+            return
         path = environ.get("PATH_INFO", "")
-        if path.startswith(self.admin_prefix):
-            return
-        headers = {name.lower(): value for name, value in answer.get("headers", [])}
-        if not headers.get("content-type", "").startswith("text/html") or not body:
-            return
+        headers = {name.lower(): value for name, value in answer["headers"]}
         encoding = headers.get("content-encoding", "")
         if encoding == "br":
             body = brotli.decompress(body)
