@@ -22,3 +22,7 @@ class PledgesConfig(AppConfig):
                         setattr(instance, field.attname, clean_text(value))
 
         pre_save.connect(clean_text_fields, dispatch_uid="pledges-clean-text")
+
+        from pledges import tallies
+
+        tallies.connect()

@@ -21,8 +21,12 @@ from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.test.utils import override_settings
 
+from pledges.tallies import recount_all
+
 # What a backup holds, as dumpdata labels.
 BACKUP_LABELS = ("auth.Group", "auth.User", "pledges", "admin.LogEntry")
+# Counts derived from the facts: left out, and made afresh on restore.
+DERIVED = ("pledges.PartyTally", "pledges.SourceTally")
 
 
 class NotEmptyError(Exception):
@@ -40,6 +44,8 @@ def backup_models(include_auto_created: bool = False) -> Iterator[type[models.Mo
     """The models whose rows a backup holds; with include_auto_created, their many-to-many tables too."""
     for model in apps.get_models(include_auto_created=include_auto_created):
         owner = model._meta.auto_created or model
+        if owner._meta.label in DERIVED:
+            continue
         if owner._meta.app_label in BACKUP_LABELS or owner._meta.label in BACKUP_LABELS:
             yield model
 
@@ -69,6 +75,7 @@ def export_backup(output: str | None, stdout) -> int:
         call_command(
             "dumpdata",
             *BACKUP_LABELS,
+            exclude=list(DERIVED),
             natural_foreign=True,
             use_base_manager=True,
             format="json-exact",
@@ -98,6 +105,7 @@ def import_backup(path: Path, replace: bool = False) -> int:
         # backup is already complete.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", str(path), verbosity=0)
+        recount_all()  # the counts kept ready are derived: made afresh from what was restored
         loaded = sum(row_counts().values())
     # Cached pages were rendered from the data just replaced.
     cache.clear()
@@ -112,4 +120,6 @@ def delete_backed_up_rows() -> None:
     """
     for model in backup_models(include_auto_created=True):
         model._base_manager.all()._raw_delete(connection.alias)
+    for label in DERIVED:  # made afresh once the backup is in
+        apps.get_model(label)._base_manager.all()._raw_delete(connection.alias)
     Session.objects.all()._raw_delete(connection.alias)

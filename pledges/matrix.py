@@ -1,15 +1,19 @@
-"""The members × pledge types table: the strongest status of each member's pledges of each type."""
+"""The members × pledge types table: the strongest status of each member's pledges of each type.
+
+Read from the tallies (`pledges.models.tallies`), kept ready as pledges change: the table costs one
+query over a few rows per member, whatever the number of pledges.
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
 
-from django.db.models import Case, Count, IntegerField, Max, Value, When
+from django.db.models import Case, IntegerField, Max, Sum, Value, When
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from pledges.models import STATUS_RANK, Member, Pledge, PledgeParty, PledgeType, Status
+from pledges.models import STATUS_RANK, Member, PartyTally, PledgeType, Status
 
 RANK_TO_STATUS = {rank: status for status, rank in STATUS_RANK.items()}
 
@@ -48,23 +52,22 @@ class Row:
         return sum(cell.count for cell in self.cells)
 
 
-def strongest_by_member_and_type(pledges) -> dict[tuple[int, int], tuple[Status, int]]:
-    """(member id, type id) → (strongest status, number of pledges), a joint pledge counting for each of
-    its parties. One query, grouped in the database."""
+def strongest_by_member_and_type(member_ids) -> dict[tuple[int, int], tuple[Status, int]]:
+    """(member id, type id) → (strongest status, number of published pledges), a joint pledge counting
+    for each of its parties. One query over the tallies."""
     rows = (
-        PledgeParty.objects.filter(pledge__in=pledges.order_by().values("pk"))
+        PartyTally.objects.filter(member_id__in=member_ids)
         .order_by()
-        .values_list("member_id", "pledge__pledge_type_id")
-        .annotate(best=Max(strength("pledge__status")), n=Count("pledge_id"))
+        .values_list("member_id", "pledge_type_id")
+        .annotate(best=Max("rank"), n=Sum("pledges"))
     )
     return {(m, t): (RANK_TO_STATUS[best], n) for m, t, best, n in rows}
 
 
-def build_matrix(members, types, pledges=None) -> list[Row]:
+def build_matrix(members, types) -> list[Row]:
     """Rows for `members` (in their order) with a cell per type in `types`. One query."""
-    pledges = Pledge.objects.published() if pledges is None else pledges
     members = list(members)
-    table = strongest_by_member_and_type(pledges.filter(parties__member__in=[m.pk for m in members]))
+    table = strongest_by_member_and_type([m.pk for m in members])
     rows = []
     for member in members:
         row = Row(member)
@@ -75,15 +78,9 @@ def build_matrix(members, types, pledges=None) -> list[Row]:
     return rows
 
 
-def strongest_by_member(pledges=None) -> dict[int, Status]:
+def strongest_by_member() -> dict[int, Status]:
     """member id → the strongest status of all its published pledges (as any party). One query."""
-    pledges = Pledge.objects.published() if pledges is None else pledges
-    rows = (
-        PledgeParty.objects.filter(pledge__in=pledges.order_by().values("pk"))
-        .order_by()
-        .values_list("member_id")
-        .annotate(best=Max(strength("pledge__status")))
-    )
+    rows = PartyTally.objects.order_by().values_list("member_id").annotate(best=Max("rank"))
     return {member_id: RANK_TO_STATUS[best] for member_id, best in rows}
 
 

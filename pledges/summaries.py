@@ -2,18 +2,19 @@
 
 For each type of help: how many pledges the member is a party to, by status, and the strongest and
 the latest few of them in full; "all N" links lead to the filtered list. Offers and stances are summed
-up apart. A fixed number of queries whatever the data size.
+up apart. A fixed number of queries whatever the data size; the counts come from the tallies kept
+ready (`pledges.models.tallies`).
 """
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, IntegerField, Value, When, Window
+from django.db.models import Case, F, IntegerField, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
 from pledges.matrix import strength
-from pledges.models import STANCES, STATUS_RANK, Member, Pledge, PledgeType, Status
+from pledges.models import STANCES, STATUS_RANK, Member, PartyTally, Pledge, PledgeType, Status
 
 STRENGTH = strength()
 IS_STANCE = Case(When(status__in=STANCES, then=Value(1)), default=Value(0), output_field=IntegerField())
@@ -73,7 +74,10 @@ def member_summary(
     pledges = Pledge.objects.published().by_party(member)
     if only_types:
         pledges = pledges.filter(pledge_type__in=only_types)
-    counts = list(pledges.order_by().values_list("pledge_type_id", "status").annotate(n=Count("pk")))
+    tallies = PartyTally.objects.filter(member=member)
+    if only_types:
+        tallies = tallies.filter(pledge_type__in=only_types)
+    counts = list(tallies.values_list("pledge_type_id", "status", "pledges"))
     partition = [F("pledge_type_id"), IS_STANCE]
     strongest = pledges.annotate(
         rank=Window(

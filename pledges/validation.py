@@ -38,7 +38,16 @@ def find_problems() -> list[str]:
         *date_problems(),
         *part_problems(),
         *ledger_problems(),
+        *tally_problems(),
     ]
+
+
+def tally_problems() -> Iterator[str]:
+    """The counts kept ready for the pages must match a count made afresh."""
+    from pledges.tallies import differences
+
+    for difference in differences():
+        yield f"Tallies: {difference} (run `manage.py recount`)"
 
 
 def party_problems() -> Iterator[str]:

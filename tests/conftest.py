@@ -22,6 +22,7 @@ from pledges.models import (
     Source,
     SourcePart,
 )
+from pledges.tallies import recount_members, recount_sources
 
 _counter = itertools.count(1)
 
@@ -155,6 +156,7 @@ def make_pledge(cited: bool = True, **overrides) -> Pledge:
     PledgeParty.objects.bulk_create(
         PledgeParty(pledge=pledge, member=member, position=n) for n, member in enumerate(members)
     )
+    recount_members(member.pk for member in members)  # a bulk insert sends no signal
     if cited:
         make_citation(pledge, source=citation_source or make_source())
     return pledge
@@ -231,4 +233,6 @@ def make_many_pledges(count: int, members: int = 5, types: int = 4, joint: bool 
         Citation(source=source, pledge=p, ref=f"bulk-citation-{p.ref}", quote="Germany is prepared to pay")
         for p in pledges
     )
+    recount_members(member.pk for member in member_objs)  # bulk inserts send no signal
+    recount_sources([source.pk])
     return pledges

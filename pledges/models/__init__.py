@@ -6,7 +6,8 @@ what must always hold; the rest is checked by `manage.py validate_data`.
 
 One module per domain: `sources` (documents, their parts, the review ledgers), `members` (actors and
 their roles), `pledges` (pledges, their parties and types), `meetings` (meetings and headline counts),
-`citations` (the quotes), `common` (dates, qualified numbers).
+`citations` (the quotes), `common` (dates, qualified numbers), `tallies` (counts kept ready for the
+pages that sum up the whole dataset).
 """
 
 from .citations import Citation, CitationQuerySet, citation_ref, data_as_of, editors_group_name
@@ -50,6 +51,7 @@ from .pledges import (
     strongest_status,
 )
 from .sources import ReviewEntry, ReviewReason, Source, SourceKind, SourcePart, part_starts
+from .tallies import PartyTally, SourceTally
 
 # The old name of the shared qualifier choices, used by headline counts.
 CountQualifier = Qualifier
@@ -74,6 +76,7 @@ __all__ = [
     "MemberKind",
     "Membership",
     "MembershipRole",
+    "PartyTally",
     "Pledge",
     "PledgeParty",
     "PledgeQuerySet",
@@ -87,6 +90,7 @@ __all__ = [
     "Source",
     "SourceKind",
     "SourcePart",
+    "SourceTally",
     "Status",
     "citation_ref",
     "data_as_of",

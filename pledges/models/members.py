@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 from django_countries.fields import CountryField
@@ -33,19 +34,16 @@ class MemberQuerySet(models.QuerySet):
     def with_public_facts(self, with_counts: bool = True):
         """Members with a published pledge or a published, cited role; their roles with citations and
         sources in `published_memberships` (three queries), and unless told otherwise `pledge_count`,
-        their number of published pledges (as any party)."""
-        from .pledges import PledgeParty
+        their number of published pledges (as any party), read from the tallies kept ready."""
+        from .tallies import PartyTally
 
-        has_pledge = models.Exists(
-            PledgeParty.objects.filter(member=models.OuterRef("pk"), pledge__is_published=True)
-        )
+        tallies = PartyTally.objects.filter(member=models.OuterRef("pk"))
         has_role = models.Exists(Membership.objects.public().filter(member=models.OuterRef("pk")))
-        members = self.filter(has_pledge | has_role)
+        members = self.filter(models.Exists(tallies) | has_role)
         if with_counts:
+            total = tallies.order_by().values("member").annotate(n=models.Sum("pledges")).values("n")
             members = members.annotate(
-                pledge_count=models.Count(
-                    "pledge_parties", filter=Q(pledge_parties__pledge__is_published=True), distinct=True
-                )
+                pledge_count=Coalesce(models.Subquery(total, output_field=models.IntegerField()), 0)
             )
         return (
             members.select_related("part_of").prefetch_related(published_memberships()).order_by("name", "pk")

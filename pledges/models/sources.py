@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -16,30 +17,12 @@ from .common import (
 
 class SourceQuerySet(models.QuerySet):
     def cited_publicly(self):
-        """Sources quoted by at least one published fact.
-
-        Uncorrelated IN subqueries, each computed once: a correlated EXISTS through the pledge join
-        let SQLite's planner scan pledges once per source.
-        """
-        from .citations import Citation
-
-        cited = Q()
-        for fact in ("pledge", "membership", "meeting", "headline_count"):
-            quoted = Citation.objects.filter(**{f"{fact}__is_published": True}).values("source_id")
-            cited |= Q(pk__in=quoted)
-        return self.filter(cited)
+        """Sources quoted by at least one published fact (read from the tallies kept ready)."""
+        return self.filter(tally__isnull=False)
 
     def with_citation_counts(self):
         """Without the archived text, each with `citation_count`: its quotes that support published facts."""
-        published = (
-            Q(citations__pledge__is_published=True)
-            | Q(citations__membership__is_published=True)
-            | Q(citations__meeting__is_published=True)
-            | Q(citations__headline_count__is_published=True)
-        )
-        return self.defer("text").annotate(
-            citation_count=models.Count("citations", filter=published, distinct=True)
-        )
+        return self.defer("text").annotate(citation_count=Coalesce(models.F("tally__citations"), 0))
 
 
 class SourceManager(SlugManager.from_queryset(SourceQuerySet)):

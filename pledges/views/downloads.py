@@ -19,7 +19,7 @@ from django.utils import timezone
 from pledges.context_processors import SITE_NAME
 from pledges.datapackage import about_the_dataset, citation_cff, data_package
 from pledges.exports import safe_cell
-from pledges.files import built_download
+from pledges.files import built_download, file_response
 from pledges.models import (
     Citation,
     HeadlineCount,
@@ -169,8 +169,8 @@ def build_csv_zip(path: Path) -> None:
 
 def download_json(request):
     path = built_download("tracker", "json", build_json)
-    return FileResponse(
-        path.open("rb"), content_type="application/json", filename="tracker.json", as_attachment=False
+    return file_response(
+        request, path, "application/json", "tracker.json", as_attachment=False, compress=True
     )
 
 

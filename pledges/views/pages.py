@@ -1,6 +1,6 @@
 """/types/<slug>/, /meetings/, /changes/, /about/ and /api/."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
@@ -172,6 +172,10 @@ def codebook_context() -> dict:
     }
 
 
+# The about page names the most quoted sources; the sources page lists them all.
+ABOUT_SOURCES = 12
+
+
 class AboutView(TemplateView):
     template_name = "pledges/about.html"
 
@@ -180,9 +184,12 @@ class AboutView(TemplateView):
         context.update(
             codebook=codebook_context(),
             types=PledgeType.objects.all(),
-            sources=Source.objects.cited_publicly()
-            .defer("text")
-            .annotate(n=Count("citations", filter=Q(citations__in=Citation.objects.published()))),
+            sources=list(
+                Source.objects.cited_publicly()
+                .with_citation_counts()
+                .order_by("-citation_count", "title", "pk")[:ABOUT_SOURCES]
+            ),
+            source_total=Source.objects.cited_publicly().count(),
         )
         return context
 

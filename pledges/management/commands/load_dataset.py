@@ -17,6 +17,7 @@ from pledges.models import (
     Source,
     SourcePart,
 )
+from pledges.tallies import recount_all
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.forget_derived_rows(path)
             call_command("loaddata", str(path), verbosity=0)
+            recount_all()  # loaddata saves raw rows: the counts kept ready are made afresh
             created = sum(
                 self.record_initial_history(model)
                 for model in (

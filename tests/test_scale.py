@@ -1,0 +1,132 @@
+"""What keeps the tracker cheap to read as it grows: compressed answers, downloads built once per data
+version and sent as files (compressed once too), list exports streamed, and nothing a visitor can
+make expensive by adding parameters."""
+
+import gzip
+import json
+
+import brotli
+import pytest
+from django.urls import reverse
+
+from pledges.models import Pledge
+from pledges.services import publish_pledges
+from pledges.views import downloads as downloads_view
+from tests.conftest import body_of, make_many_pledges, make_pledge
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def downloads(settings, tmp_path):
+    settings.DOWNLOADS_DIR = tmp_path / "downloads"
+    return settings.DOWNLOADS_DIR
+
+
+def decoded(response) -> bytes:
+    return decompress(body_of(response), response.get("Content-Encoding", ""))
+
+
+def decompress(body: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        return brotli.decompress(body)
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    return body
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/pledges/", "/api/v1/pledges/", "/feeds/pledges.atom", "/pledges/?format=csv"]
+)
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_text_answers_are_compressed_as_the_client_accepts_and_read_the_same(client, url, encoding):
+    make_many_pledges(30)
+    plain = client.get(url)
+    compressed = client.get(url, HTTP_ACCEPT_ENCODING=f"{encoding}, identity")
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in compressed["Vary"]
+    plain_body, sent = body_of(plain), body_of(compressed)
+    assert decompress(sent, encoding) == plain_body
+    assert len(sent) < len(plain_body) / 2
+    # Each encoding is its own representation, with its own validator.
+    assert compressed["ETag"] != plain["ETag"]
+
+
+def test_the_admin_is_never_compressed(admin_client):
+    response = admin_client.get(reverse("admin:index"), HTTP_ACCEPT_ENCODING="br, gzip")
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+
+
+def test_the_json_download_is_built_once_per_data_version_and_sent_compressed_from_disk(
+    client, downloads, monkeypatch
+):
+    make_many_pledges(20)
+    builds = []
+    build = downloads_view.build_json
+    monkeypatch.setattr(downloads_view, "build_json", lambda path: builds.append(path) or build(path))
+    first = client.get(reverse("pledges:download_json"))
+    assert first.streaming  # a file sent from disk, not a body held in memory
+    built = sorted(p.name for p in downloads.glob("tracker-*.json"))
+    assert len(built) == 1
+    plain = body_of(first)
+    for encoding in ("br", "gzip"):
+        response = client.get(reverse("pledges:download_json"), HTTP_ACCEPT_ENCODING=encoding)
+        assert response["Content-Encoding"] == encoding
+        assert decoded(response) == plain
+    again = client.get(reverse("pledges:download_json"), HTTP_ACCEPT_ENCODING="br")
+    assert decoded(again) == plain
+    # One build, and one file per encoding for this version: nothing was built or compressed twice.
+    assert len(builds) == 1
+    assert sorted(p.name for p in downloads.iterdir() if not p.name.startswith(".")) == [
+        built[0],
+        built[0] + ".br",
+        built[0] + ".gz",
+    ]
+
+
+def test_a_publish_makes_the_next_download_a_new_file_with_the_change(client, downloads, django_user_model):
+    make_many_pledges(5)
+    before = json.loads(body_of(client.get(reverse("pledges:download_json"))))
+    draft = make_pledge(is_published=False, summary="A pledge published after the first download.")
+    publish_pledges(Pledge.objects.filter(pk=draft.pk), django_user_model.objects.create(username="ed"))
+    after = json.loads(decoded(client.get(reverse("pledges:download_json"), HTTP_ACCEPT_ENCODING="gzip")))
+    assert len(after["pledges"]) == len(before["pledges"]) + 1
+    assert len(list(downloads.glob("tracker-*.json"))) == 2
+
+
+def test_old_download_files_are_removed_keeping_the_last_few(client, downloads, django_user_model):
+    editor = django_user_model.objects.create(username="ed")
+    for n in range(5):
+        draft = make_pledge(is_published=False, summary=f"Pledge {n}.")
+        publish_pledges(Pledge.objects.filter(pk=draft.pk), editor)
+        client.get(reverse("pledges:download_json"), HTTP_ACCEPT_ENCODING="br")
+    assert len(list(downloads.glob("tracker-*.json"))) == 3
+    assert len(list(downloads.glob("tracker-*.json.br"))) == 3
+
+
+def test_list_exports_stream_and_are_never_kept_whole_in_the_page_cache(client, settings):
+    make_many_pledges(40)
+    settings.PAGE_CACHE_MAX_BYTES = 10_000_000
+    for output in ("csv", "json"):
+        response = client.get(reverse("pledges:pledge_list"), {"format": output})
+        assert response.streaming
+        assert response.get("X-Cache") != "miss"  # not stored
+        assert client.get(reverse("pledges:pledge_list"), {"format": output}).get("X-Cache") != "hit"
+
+
+def test_parameters_a_page_does_not_read_share_one_cache_entry(client):
+    make_many_pledges(5)
+    first = client.get("/members/", {"utm_source": "newsletter"})
+    second = client.get("/members/", {"anything": "else", "x": "1"})
+    assert first["X-Cache"] == "miss"
+    assert second["X-Cache"] == "hit"
+    assert first["ETag"] == second["ETag"]
+
+
+def test_a_page_too_big_for_the_cache_is_sent_but_not_kept(client, settings):
+    make_many_pledges(5)
+    settings.PAGE_CACHE_MAX_BYTES = 100
+    assert client.get("/pledges/")["X-Cache"] == "miss"
+    assert client.get("/pledges/")["X-Cache"] == "miss"
