@@ -130,3 +130,13 @@ def test_a_page_too_big_for_the_cache_is_sent_but_not_kept(client, settings):
     settings.PAGE_CACHE_MAX_BYTES = 100
     assert client.get("/pledges/")["X-Cache"] == "miss"
     assert client.get("/pledges/")["X-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("url", ["/download/pledges.csv", "/download/datapackage.json"])
+def test_the_data_packages_files_are_sent_compressed_from_disk(client, downloads, url):
+    make_many_pledges(20)
+    plain = body_of(client.get(url))
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "br"
+    assert decoded(response) == plain
+    assert list(downloads.glob("*.br"))

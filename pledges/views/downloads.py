@@ -188,8 +188,8 @@ def download_csv_zip(request):
 def download_datapackage(request):
     """The Data Package of the CSV download; its resources are the CSV files served beside it."""
     path = built_download("datapackage", "json", lambda path: path.write_text(datapackage_json(), "utf-8"))
-    return FileResponse(
-        path.open("rb"), content_type="application/json", filename="datapackage.json", as_attachment=False
+    return file_response(
+        request, path, "application/json", "datapackage.json", as_attachment=False, compress=True
     )
 
 
@@ -207,6 +207,6 @@ def download_table(request, table: str):
             write_table_csv(record, rows, out)
 
     path = built_download(f"table-{table}", "csv", build)
-    return FileResponse(
-        path.open("rb"), content_type="text/csv; charset=utf-8", filename=f"{table}.csv", as_attachment=False
+    return file_response(
+        request, path, "text/csv; charset=utf-8", f"{table}.csv", as_attachment=False, compress=True
     )
