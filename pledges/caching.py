@@ -66,6 +66,7 @@ ROUTE_PARAMETERS = {
     "overview": (),
     "about": (),
     "api_docs": (),
+    "api_reference": (),
     "download": (),
     "download_json": (),
     "download_csv": (),

@@ -1,6 +1,7 @@
 """Public URLs. Paths are fixed: reports and links out there depend on them."""
 
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from pledges import feeds
 from pledges.views import discovery, downloads, embed, errors, members, overview, pages, pledges, sources
@@ -30,6 +31,11 @@ urlpatterns = [
     path("about/", pages.AboutView.as_view(), name="about"),
     # /api/
     path("api/", pages.ApiDocsView.as_view(), name="api_docs"),
+    path(
+        "api/reference/",
+        TemplateView.as_view(template_name="pledges/api_reference.html"),
+        name="api_reference",
+    ),
     path("api/v1/", include("pledges.api.urls")),
     # /download/, /feeds/, /oembed/
     path("download/", downloads.download_page, name="download"),

@@ -86,6 +86,7 @@ PAGE_ARGUMENTS = {
     "change_list": lambda s: [],
     "about": lambda s: [],
     "api_docs": lambda s: [],
+    "api_reference": lambda s: [],
     "download": lambda s: [],
     "download_json": lambda s: [],
     "download_csv": lambda s: [],
@@ -116,6 +117,7 @@ HTML_PAGES = {
     "change_list",
     "about",
     "api_docs",
+    "api_reference",
     "download",
 }
 

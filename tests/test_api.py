@@ -269,6 +269,21 @@ def test_a_member_lists_its_published_roles_with_citations_and_links_to_its_pled
     assert client.get(body["pledges_url"]).json()["count"] == 1
 
 
+def test_a_role_names_its_meeting_only_when_the_meeting_is_published(client):
+    member = make_member(slug="uk")
+    make_pledge(member=member)
+    make_membership(member, role=Membership.Role.HOST, meeting=make_meeting(slug="shown-meeting"))
+    make_membership(
+        member, role=Membership.Role.CO_CHAIR, meeting=make_meeting(slug="draft", is_published=False)
+    )
+
+    roles = {r["role"]: r for r in get_json(client, "member_detail", "uk")["roles"]}
+
+    assert roles["host"]["meeting"]["url"] == absolute("/api/v1/meetings/shown-meeting/")
+    assert roles["co-chair"]["meeting"] is None
+    assert b"draft" not in client.get(api_url("member_detail", "uk")).content
+
+
 def test_pledge_types_count_only_published_pledges(client):
     troops = make_type(slug="troops", name="Troops", description="Soldiers on the ground.", order=1)
     make_pledge(pledge_type=troops)
@@ -499,6 +514,9 @@ def test_the_meeting_list_filters_by_host_and_date(client):
         ({"page": "0"}, "page", "Ensure this value is greater than or equal to 1."),
         ({"page": "99999"}, "page", "Page 99999 does not exist: the last page is 1."),
         ({"page_size": "-5"}, "page_size", "Ensure this value is greater than or equal to 1."),
+        ({"has_money": "maybe"}, "has_money", "Use true or false, not “maybe”."),
+        ({"has_money": "1"}, "has_money", "Use true or false, not “1”."),
+        ({"has_quantity": "yes"}, "has_quantity", "Use true or false, not “yes”."),
     ],
 )
 def test_a_bad_parameter_gets_a_400_naming_it(client, params, parameter, message):
@@ -517,6 +535,9 @@ def test_every_bad_parameter_is_named_at_once(client):
 
 def test_bad_filters_on_the_other_lists_get_a_400(client):
     assert "kind" in get_json(client, "member_list", expect=400, kind="planet")["errors"]
+    assert get_json(client, "member_list", expect=400, guarantor="maybe")["errors"] == {
+        "guarantor": ["Use true or false, not “maybe”."]
+    }
     assert "host" in get_json(client, "meeting_list", expect=400, host="nobody")["errors"]
     assert "page" in get_json(client, "count_list", expect=400, page="2")["errors"]
 
@@ -550,6 +571,16 @@ def test_the_api_is_read_only(method):
         assert response["Content-Type"] == "application/json"
         assert response["Allow"] == "GET, HEAD, OPTIONS"
         assert method.upper() in response.json()["error"]
+
+
+def test_head_answers_like_get_and_options_says_what_is_allowed(client):
+    pledge = make_pledge()
+    url = api_url("pledge_detail", pledge.pk)
+    head = client.head(url)
+    assert (head.status_code, head["Content-Type"]) == (200, "application/json")
+    assert head["ETag"] == client.get(url)["ETag"]
+    options = client.options(url)
+    assert (options.status_code, options["Allow"], options.json()) == (200, "GET, HEAD, OPTIONS", {})
 
 
 def test_any_origin_may_read_the_api(client):

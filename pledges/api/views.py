@@ -1,21 +1,28 @@
-"""/api/v1/: read-only JSON for every published fact, with the same filters as the pages.
+"""/api/v1/: read-only JSON for every published fact, with the same filters as the pages (django-ninja).
 
 Each list is paginated (`page`, `page_size`) and answers in a fixed number of queries whatever its
 size; each object links to its related objects in the API and to its page on the site. Bad input
 gets a 400 naming the parameter, an unknown object a 404, anything but GET/HEAD/OPTIONS a 405,
-always as JSON.
+always as JSON. The answers are built by the shapes in shapes.py, validated by the models
+schemas.py makes from the same shapes, and /api/v1/openapi.json is generated from those models, the
+FilterSets and the operations below.
 """
+
+import json
+from collections.abc import Callable
+from functools import wraps
 
 from django import forms
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpRequest, JsonResponse
-from django.utils.decorators import method_decorator
-from django.views import View
-from django.views.decorators.csrf import csrf_exempt
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
+from ninja import NinjaAPI, Path, Status
+from ninja.renderers import JSONRenderer
 
-from pledges.api import serializers
-from pledges.api.serializers import Links
+from pledges.api import schemas, shapes
+from pledges.api.links import Links
+from pledges.api.parameters import filter_parameters, paging_parameters
 from pledges.filters import MeetingFilterSet, MemberFilterSet, PledgeFilterSet, SourceFilterSet
 from pledges.models import (
     Citation,
@@ -30,6 +37,9 @@ from pledges.models import (
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
+# What the routes' <slug:…> matches; any other address is a 404.
+SLUG = "^[-a-zA-Z0-9_]+$"
 
 # The lists the index names: path segment, route name prefix.
 ENDPOINTS = (
@@ -47,18 +57,42 @@ CITATIONS_WITH_SOURCES = Prefetch(
     "citations", queryset=Citation.objects.select_related("source", "part").defer("source__text")
 )
 
+DESCRIPTION = """Read-only JSON for every published fact the tracker records: members, pledge types,
+pledges, sources, citations, meetings and headline counts. No key is needed and CORS is open for GET.
 
-def json_response(data: dict, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+Every list is paginated with `page` and `page_size` and gives `next` and `previous` links that keep
+the filters. Unknown values are `null`, never guessed; dates are ISO 8601 with their precision beside
+them; quantities and sums of money are decimal strings. Answers carry `ETag` and `Last-Modified`:
+send them back in `If-None-Match` or `If-Modified-Since` for a `304` when nothing changed.
+
+A bad parameter gets a `400` naming every bad parameter, an unknown object a `404`, any method but
+GET, HEAD or OPTIONS a `405`, always as JSON."""
 
 
-def error_response(errors: dict[str, list[str]]) -> JsonResponse:
-    """400 naming each bad parameter and what is wrong with it."""
-    return json_response({"errors": errors}, status=400)
+class Renderer(JSONRenderer):
+    """UTF-8 as it is: "Україна", not "\\u0423\\u043a…"."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
-def form_errors(form: forms.Form) -> dict[str, list[str]]:
-    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+class TrackerApi(NinjaAPI):
+    def get_content_type(self) -> str:
+        return "application/json"
+
+
+api = TrackerApi(
+    title="Pledge tracker API",
+    version="1",
+    description=DESCRIPTION,
+    renderer=Renderer(),
+    openapi_url=None,  # served by openapi_json below, through the site's caching
+    docs_url=None,  # the reference page is /api/reference/
+    urls_namespace="api",
+)
+
+
+def json_response(data: dict, status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(data, ensure_ascii=False), status=status, content_type="application/json")
 
 
 class PageForm(forms.Form):
@@ -74,85 +108,8 @@ class PageForm(forms.Form):
         return min(self.cleaned_data["page_size"] or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
 
-@method_decorator(csrf_exempt, name="dispatch")  # read-only: other methods get a JSON 405, not a CSRF 403
-class ApiView(View):
-    http_method_names = ["get", "head", "options"]
-
-    def http_method_not_allowed(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:
-        response = json_response(
-            {"error": f"The API is read-only: {request.method} is not allowed, use GET."}, status=405
-        )
-        response["Allow"] = ", ".join(method.upper() for method in self.http_method_names)
-        return response
-
-    def options(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:
-        response = json_response({})
-        response["Allow"] = ", ".join(method.upper() for method in self.http_method_names)
-        return response
-
-
-class IndexView(ApiView):
-    """The endpoints, so a client can start from /api/v1/ and follow links."""
-
-    def get(self, request: HttpRequest) -> JsonResponse:
-        links = Links(request)
-        return json_response(
-            {
-                "name": "Pledge tracker API",
-                "version": 1,
-                "docs_url": links.page("api_docs"),
-                "endpoints": {name: links.api(f"{route}_list") for name, route in ENDPOINTS},
-            }
-        )
-
-
-class ListEndpoint(ApiView):
-    """A paginated list: `get_queryset()` loads what `serialize` reads; `filterset_class` filters it.
-
-    Queries: the row count, the page, and the queryset's prefetches (plus one per model-choice filter
-    given, to check the slugs exist).
-    """
-
-    filterset_class = None
-
-    def get_queryset(self) -> QuerySet:
-        raise NotImplementedError
-
-    def serialize(self, obj, links: Links) -> dict:
-        raise NotImplementedError
-
-    def get(self, request: HttpRequest) -> JsonResponse:
-        paging = PageForm(request.GET)
-        errors = {} if paging.is_valid() else form_errors(paging)
-        queryset = self.get_queryset()
-        if self.filterset_class is not None:
-            filterset = self.filterset_class(request.GET, queryset=queryset)
-            if filterset.is_valid():
-                queryset = filterset.qs
-            else:
-                errors.update(form_errors(filterset.form))
-        if errors:
-            return error_response(errors)
-        number, size = paging.cleaned_data["page"], paging.cleaned_data["page_size"]
-        paginator = Paginator(stable_order(queryset), size)
-        try:
-            page = paginator.page(number)
-        except EmptyPage:
-            last = paginator.num_pages
-            return error_response({"page": [f"Page {number} does not exist: the last page is {last}."]})
-        links = Links(request)
-        return json_response(
-            {
-                "count": paginator.count,
-                "page": number,
-                "page_size": size,
-                "next": page_link(request, page.next_page_number(), size) if page.has_next() else None,
-                "previous": (
-                    page_link(request, page.previous_page_number(), size) if page.has_previous() else None
-                ),
-                "results": [self.serialize(obj, links) for obj in page.object_list],
-            }
-        )
+def form_errors(form: forms.Form) -> dict[str, list[str]]:
+    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
 
 
 def stable_order(queryset: QuerySet) -> QuerySet:
@@ -171,25 +128,41 @@ def page_link(request: HttpRequest, number: int, size: int) -> str:
     return request.build_absolute_uri(request.path) + "?" + query.urlencode()
 
 
-class DetailEndpoint(ApiView):
-    """One object looked up by the URL's argument among what the public may see, or a JSON 404."""
+def list_answer(request: HttpRequest, shape: shapes.Shape, queryset: QuerySet, filterset_class=None):
+    """One page of the queryset, filtered; or a 400 naming every bad parameter at once.
 
-    noun = ""
-    lookup = "slug"
+    Queries: the row count, the page, and the queryset's prefetches (plus one per model-choice filter
+    given, to check the slugs exist)."""
+    paging = PageForm(request.GET)
+    errors = {} if paging.is_valid() else form_errors(paging)
+    if filterset_class is not None:
+        filterset = filterset_class(request.GET, queryset=queryset)
+        if filterset.is_valid():
+            queryset = filterset.qs
+        else:
+            errors.update(form_errors(filterset.form))
+    if errors:
+        return Status(400, {"errors": errors})
+    number, size = paging.cleaned_data["page"], paging.cleaned_data["page_size"]
+    paginator = Paginator(stable_order(queryset), size)
+    try:
+        page = paginator.page(number)
+    except EmptyPage:
+        last = paginator.num_pages
+        return Status(400, {"errors": {"page": [f"Page {number} does not exist: the last page is {last}."]}})
+    links = Links(request)
+    return {
+        "count": paginator.count,
+        "page": number,
+        "page_size": size,
+        "next": page_link(request, page.next_page_number(), size) if page.has_next() else None,
+        "previous": page_link(request, page.previous_page_number(), size) if page.has_previous() else None,
+        "results": [shape(obj, links) for obj in page.object_list],
+    }
 
-    def get_queryset(self) -> QuerySet:
-        raise NotImplementedError
 
-    def serialize(self, obj, links: Links) -> dict:
-        raise NotImplementedError
-
-    def get(self, request: HttpRequest, **kwargs) -> JsonResponse:
-        value = kwargs[self.lookup]
-        obj = self.get_queryset().filter(**{self.lookup: value}).first()
-        if obj is None:
-            label = "id" if self.lookup == "pk" else self.lookup
-            return json_response({"error": f"There is no published {self.noun} with {label} “{value}”."}, 404)
-        return json_response(self.serialize(obj, Links(request)))
+def not_found(noun: str, label: str, value) -> Status:
+    return Status(404, {"error": f"There is no published {noun} with {label} “{value}”."})
 
 
 # --- Querysets: what each endpoint's JSON reads, loaded in a fixed number of queries ---------------
@@ -246,92 +219,200 @@ def counts() -> QuerySet:
     return HeadlineCount.objects.public().select_related("meeting").prefetch_related(CITATIONS_WITH_SOURCES)
 
 
-# --- Endpoints -------------------------------------------------------------------------------------
+def source_with_citations(source: Source) -> Source:
+    """The source's published citations with their facts (one query), for the detail."""
+    source.public_citations = list(citations().filter(source=source))
+    return source
 
 
-class PledgeList(ListEndpoint):
-    filterset_class = PledgeFilterSet
-    get_queryset = staticmethod(pledges)
-    serialize = staticmethod(serializers.pledge_json)
+# --- Operations ------------------------------------------------------------------------------------
+
+NOT_ALLOWED = {
+    "description": "Any method but GET, HEAD or OPTIONS: the API is read-only.",
+    "headers": {"Allow": {"description": "GET, HEAD, OPTIONS", "schema": {"type": "string"}}},
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"error": {"type": "string", "description": "Why, and what to use."}},
+                "required": ["error"],
+                "additionalProperties": False,
+            }
+        }
+    },
+}
+NOT_MODIFIED = {
+    "description": "Nothing changed since the ETag or date sent in If-None-Match / If-Modified-Since."
+}
+CACHE_HEADERS = {
+    "ETag": {
+        "description": "The answer's version; send it back in If-None-Match.",
+        "schema": {"type": "string"},
+    },
+    "Last-Modified": {"description": "When the data last changed.", "schema": {"type": "string"}},
+}
+LIST_TAGS = {"member": "Members", "pledge_type": "Pledge types", "pledge": "Pledges", "source": "Sources",
+             "citation": "Citations", "meeting": "Meetings", "count": "Headline counts"}  # fmt: skip
 
 
-class PledgeDetail(DetailEndpoint):
-    noun, lookup = "pledge", "pk"
-    get_queryset = staticmethod(pledges)
-    serialize = staticmethod(serializers.pledge_json)
+def openapi_extra(parameters: list[dict] = ()) -> dict:
+    return {
+        "parameters": list(parameters),
+        # ninja keys responses by number: the same keys, so these merge into its own.
+        "responses": {200: {"headers": CACHE_HEADERS}, 304: NOT_MODIFIED, 405: NOT_ALLOWED},
+    }
 
 
-class MemberList(ListEndpoint):
-    filterset_class = MemberFilterSet
-    get_queryset = staticmethod(members)
-    serialize = staticmethod(serializers.member_json)
+def add_list(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet], filterset_class=None) -> None:
+    segment = next(segment for segment, name in ENDPOINTS if name == route)
+    parameters = [*(filter_parameters(filterset_class) if filterset_class else []),
+                  *paging_parameters(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)]  # fmt: skip
+
+    def view(request: HttpRequest):
+        return list_answer(request, shape, queryset(), filterset_class)
+
+    view.__name__ = f"{route}_list"
+    api.get(
+        f"/{segment}/",
+        response={200: schemas.page(shape), 400: schemas.BAD_REQUEST},
+        url_name=f"{route}_list",
+        operation_id=f"{route}_list",
+        summary=f"List {LIST_TAGS[route].lower()}",
+        description=shape.description,
+        tags=[LIST_TAGS[route]],
+        by_alias=True,
+        openapi_extra=openapi_extra(parameters),
+    )(view)
 
 
-class MemberDetail(DetailEndpoint):
-    noun = "member"
-    get_queryset = staticmethod(members)
-    serialize = staticmethod(serializers.member_json)
+def add_detail(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet], noun: str, lookup: str,
+               prepare: Callable = lambda obj: obj) -> None:  # fmt: skip
+    segment = next(segment for segment, name in ENDPOINTS if name == route)
+    label = "id" if lookup == "pk" else "slug"
+
+    def find(request: HttpRequest, value):
+        obj = queryset().filter(**{lookup: value}).first()
+        return not_found(noun, label, value) if obj is None else shape(prepare(obj), Links(request))
+
+    if lookup == "pk":
+
+        def view(request: HttpRequest, pk: int = Path(..., description=f"The {noun}'s id.")):
+            return find(request, pk)
+
+        address = f"/{segment}/{{int:pk}}/"
+    else:
+
+        def view(
+            request: HttpRequest, slug: str = Path(..., description=f"The {noun}'s slug.", pattern=SLUG)
+        ):
+            return find(request, slug)
+
+        address = f"/{segment}/{{slug:slug}}/"
+    view.__name__ = f"{route}_detail"
+    api.get(
+        address,
+        response={200: schemas.model(shape), 404: schemas.NotFound},
+        url_name=f"{route}_detail",
+        operation_id=f"{route}_detail",
+        summary=f"One {noun}",
+        tags=[LIST_TAGS[route]],
+        by_alias=True,
+        openapi_extra=openapi_extra(),
+    )(view)
 
 
-class PledgeTypeList(ListEndpoint):
-    get_queryset = staticmethod(pledge_types)
-    serialize = staticmethod(serializers.pledge_type_json)
+@api.get(
+    "/",
+    response=schemas.index(tuple(segment for segment, _name in ENDPOINTS)),
+    url_name="index",
+    operation_id="index",
+    summary="Where to start",
+    tags=["Index"],
+    by_alias=True,
+    openapi_extra=openapi_extra(),
+)
+def index(request: HttpRequest):
+    """The endpoints, so a client can start from /api/v1/ and follow links."""
+    links = Links(request)
+    return {
+        "name": "Pledge tracker API",
+        "version": 1,
+        "docs_url": links.page("api_docs"),
+        "schema_url": links.api("openapi"),
+        "endpoints": {segment: links.api(f"{route}_list") for segment, route in ENDPOINTS},
+    }
 
 
-class PledgeTypeDetail(DetailEndpoint):
-    noun = "pledge type"
-    get_queryset = staticmethod(pledge_types)
-    serialize = staticmethod(serializers.pledge_type_json)
+add_list("member", shapes.MEMBER_SHAPE, members, MemberFilterSet)
+add_detail("member", shapes.MEMBER_SHAPE, members, "member", "slug")
+add_list("pledge_type", shapes.PLEDGE_TYPE_SHAPE, pledge_types)
+add_detail("pledge_type", shapes.PLEDGE_TYPE_SHAPE, pledge_types, "pledge type", "slug")
+add_list("pledge", shapes.PLEDGE_SHAPE, pledges, PledgeFilterSet)
+add_detail("pledge", shapes.PLEDGE_SHAPE, pledges, "pledge", "pk")
+add_list("source", shapes.SOURCE_SHAPE, sources, SourceFilterSet)
+# The detail adds the archived text and every published citation from it (two queries in all).
+add_detail("source", shapes.SOURCE_DETAIL_SHAPE, lambda: sources().defer(None), "source", "slug",
+           prepare=source_with_citations)  # fmt: skip
+add_list("citation", shapes.CITATION_SHAPE, citations)
+add_detail("citation", shapes.CITATION_SHAPE, citations, "citation", "pk")
+add_list("meeting", shapes.MEETING_SHAPE, meetings, MeetingFilterSet)
+add_detail("meeting", shapes.MEETING_SHAPE, meetings, "meeting", "slug")
+add_list("count", shapes.COUNT_SHAPE, counts)
+add_detail("count", shapes.COUNT_SHAPE, counts, "headline count", "slug")
 
 
-class SourceList(ListEndpoint):
-    filterset_class = SourceFilterSet
-    get_queryset = staticmethod(sources)
-    serialize = staticmethod(serializers.source_json)
+# --- The schema and the methods ---------------------------------------------------------------------
+
+_schema: dict | None = None
 
 
-class SourceDetail(DetailEndpoint):
-    """The source with its archived text and every published citation from it (two queries)."""
-
-    noun = "source"
-
-    def get_queryset(self) -> QuerySet:
-        return sources().defer(None)
-
-    def serialize(self, source: Source, links: Links) -> dict:
-        quoted = list(citations().filter(source=source))
-        return serializers.source_detail_json(source, quoted, links)
+def openapi_schema() -> dict:
+    """The OpenAPI 3.1 schema of every operation above, made once per process (it is code, not data)."""
+    global _schema
+    if _schema is None:
+        prefix = reverse("pledges:api:index")
+        _schema = api.get_openapi_schema(path_prefix=prefix.strip("/") + "/")
+        _schema.pop("servers", None)
+    return _schema
 
 
-class CitationList(ListEndpoint):
-    get_queryset = staticmethod(citations)
-    serialize = staticmethod(serializers.citation_json)
+def openapi_json(request: HttpRequest) -> HttpResponse:
+    return json_response(openapi_schema())
 
 
-class CitationDetail(DetailEndpoint):
-    noun, lookup = "citation", "pk"
-    get_queryset = staticmethod(citations)
-    serialize = staticmethod(serializers.citation_json)
+def read_only(view: Callable) -> Callable:
+    """GET and HEAD reach the view; OPTIONS says what is allowed; anything else is a JSON 405."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "GET":
+            return view(request, *args, **kwargs)
+        if request.method == "HEAD":
+            # Answered as a GET; the server sends the headers only.
+            request.method = "GET"
+            try:
+                return view(request, *args, **kwargs)
+            finally:
+                request.method = "HEAD"
+        if request.method == "OPTIONS":
+            response = json_response({})
+        else:
+            response = json_response(
+                {"error": f"The API is read-only: {request.method} is not allowed, use GET."}, status=405
+            )
+        response["Allow"] = ", ".join(ALLOWED_METHODS)
+        return response
+
+    wrapped.csrf_exempt = True  # read-only: other methods get the JSON 405, not a CSRF 403
+    return wrapped
 
 
-class MeetingList(ListEndpoint):
-    filterset_class = MeetingFilterSet
-    get_queryset = staticmethod(meetings)
-    serialize = staticmethod(serializers.meeting_json)
-
-
-class MeetingDetail(DetailEndpoint):
-    noun = "meeting"
-    get_queryset = staticmethod(meetings)
-    serialize = staticmethod(serializers.meeting_json)
-
-
-class CountList(ListEndpoint):
-    get_queryset = staticmethod(counts)
-    serialize = staticmethod(serializers.count_json)
-
-
-class CountDetail(DetailEndpoint):
-    noun = "headline count"
-    get_queryset = staticmethod(counts)
-    serialize = staticmethod(serializers.count_json)
+def urlpatterns() -> list[URLPattern]:
+    """The operations' routes (named as the operations) and the schema's, each read-only."""
+    patterns, _app, _namespace = api.urls
+    routes = [
+        URLPattern(p.pattern, read_only(p.callback), p.default_args, p.name)
+        for p in patterns
+        if p.name != "api-root"  # ninja's own root; the index operation answers there
+    ]
+    return [*routes, path("openapi.json", read_only(openapi_json), name="openapi")]
