@@ -37,6 +37,12 @@ SOURCE_TEXT = " ".join(SOURCE_SENTENCES)
 
 
 @pytest.fixture(autouse=True)
+def _downloads_in_a_temporary_folder(settings, tmp_path):
+    """Built downloads and exports go to the test's own folder, never the project's."""
+    settings.DOWNLOADS_DIR = tmp_path / "downloads"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache, so cached pages never leak between tests."""
     cache.clear()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from pledges.models import Pledge
 from pledges.services import publish_pledges
 from pledges.views import downloads as downloads_view
+from pledges.views.pledges import PledgeListView
 from tests.conftest import body_of, make_many_pledges, make_pledge
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,23 @@ def test_the_data_packages_files_are_sent_compressed_from_disk(client, downloads
     assert response["Content-Encoding"] == "br"
     assert decoded(response) == plain
     assert list(downloads.glob("*.br"))
+
+
+@pytest.mark.parametrize("output", ["csv", "json"])
+def test_the_unfiltered_export_is_built_once_and_a_filtered_one_streams(
+    client, downloads, monkeypatch, output
+):
+    make_many_pledges(12)
+    streamed = client.get(reverse("pledges:pledge_list"), {"format": output, "q": ""})
+    assert streamed.streaming and "Content-Encoding" not in streamed
+    streamed_body = body_of(streamed)
+    assert not list(downloads.glob(f"export-*.{output}"))
+    whole = client.get(reverse("pledges:pledge_list"), {"format": output})
+    whole_body = body_of(whole)
+    assert whole_body == streamed_body and len(whole_body) > 1000
+    assert len(list(downloads.glob(f"export-pledges-*.{output}"))) == 1
+    exports = []
+    monkeypatch.setattr(PledgeListView, "export", lambda self, out: exports.append(out))
+    again = client.get(reverse("pledges:pledge_list"), {"format": output}, HTTP_ACCEPT_ENCODING="gzip")
+    assert exports == []  # sent from the file: nothing was rendered again
+    assert gzip.decompress(body_of(again)) == whole_body
