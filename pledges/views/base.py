@@ -35,7 +35,7 @@ class FilteredListView(FilterView):
             return self.bad_request(errors)
         self.object_list = self.filterset.qs
         if output in ("csv", "json"):
-            if set(request.GET) == {"format"}:
+            if not self.active_filters():  # empty filters too: they select every row
                 return self.whole_export(output)
             return self.export(output)
         try:
