@@ -13,7 +13,7 @@ from pledges.models import Pledge
 from pledges.services import publish_pledges
 from pledges.views import downloads as downloads_view
 from pledges.views.pledges import PledgeListView
-from tests.conftest import body_of, make_many_pledges, make_pledge
+from tests.conftest import body_of, make_count, make_many_pledges, make_pledge, make_source, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,23 @@ def test_the_unfiltered_export_is_built_once_and_a_filtered_one_streams(
     again = client.get(reverse("pledges:pledge_list"), {"format": output}, HTTP_ACCEPT_ENCODING="gzip")
     assert exports == []  # sent from the file: nothing was rendered again
     assert gzip.decompress(body_of(again)) == whole_body
+
+
+def test_the_overview_shows_a_bounded_number_of_headline_counts_and_says_how_many_there_are(client):
+    for n in range(12):
+        make_count(slug=f"count-many-{n}", number=n + 1)
+    text = text_of(client.get("/"))
+    assert "8 of 12 counts" in text
+    assert text.count("countries in the Coalition of the Willing") == 8
+
+
+def test_the_about_page_names_the_most_quoted_sources_and_links_to_all(client):
+    for n in range(15):
+        make_pledge(citation_source=make_source(title=f"Bulletin {n:02}"))
+    busy = make_source(title="The busiest source")
+    for _ in range(3):
+        make_pledge(citation_source=busy)
+    text = text_of(client.get(reverse("pledges:about")))
+    assert "The 12 most quoted of the 16 sources in the dataset ( all 16 sources )" in text
+    assert "The busiest source (3 quotes)" in text
+    assert text.count("Bulletin") == 11

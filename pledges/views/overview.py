@@ -22,6 +22,8 @@ KIND_ORDER = {kind: n for n, kind in enumerate(Member.Kind)}
 # as a bloc, or a group the source does not break down.
 NAMED_KINDS = (Member.Kind.COUNTRY, Member.Kind.ORGANISATION)
 OVERVIEW_MATRIX_ROWS = 40
+# Headline counts shown in full, with their sources; every one is in the downloads and the API.
+OVERVIEW_COUNTS = 8
 
 
 class OverviewView(TemplateView):
@@ -56,7 +58,8 @@ class OverviewView(TemplateView):
             offers=Count("pk", filter=Q(status__in=LADDER)), stances=Count("pk", filter=Q(status__in=STANCES))
         )
         context.update(
-            headline_counts=list(counts),
+            headline_counts=list(counts[:OVERVIEW_COUNTS]),
+            headline_total=HeadlineCount.objects.public().count(),
             named_members=public.filter(kind__in=NAMED_KINDS).count(),
             member_total=member_total,
             matrix_rows_shown=len(members),
