@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before the page cache: the cache resolves the path to find its route, and "/uk/…" only resolves
+    # once its language is active. The language comes from the URL alone (pledges.languages).
+    "pledges.languages.UrlLanguageMiddleware",
     # Outside sessions and auth, so a cached public page is served without touching them.
     "pledges.caching.PublicCacheMiddleware",
     # Inside the page cache, so it keeps each page compressed once per encoding.
@@ -132,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
                 "pledges.context_processors.site",
             ],
         },
@@ -227,7 +231,13 @@ AXES_RESET_ON_SUCCESS = True
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "pledges.security.client_ip_address"
 
-LANGUAGE_CODE = "en-gb"
+# English at the site's original addresses, Ukrainian under /uk/ (tracker/urls.py). The language is
+# the URL's, never a cookie's or the browser's, so a public page is the same for every reader.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("uk", "Українська")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers as each language writes them: "4 September 2025", "4 вересня 2025", "156 000".
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

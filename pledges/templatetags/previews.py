@@ -19,9 +19,11 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from pledges.cards import HEIGHT, SITE_TAGLINE, WIDTH
 from pledges.context_processors import SITE_NAME
+from pledges.languages import OG_LOCALES, alternates, other_languages
 from pledges.templatetags.tracker import and_join, parties_text
 
 register = template.Library()
@@ -42,10 +44,16 @@ class Preview:
 
     def context(self) -> dict:
         image = absolute(self.image or static("img/preview.png"))
+        address = self.path + (f"?{self.query}" if self.query else "")
+        language = get_language()
         return {
             "title": self.title,
             "description": Truncator(" ".join(self.description.split())).chars(DESCRIPTION_LENGTH),
-            "url": absolute(self.path + (f"?{self.query}" if self.query else "")),
+            "url": absolute(address),
+            # The same page in each language (the canonical address is in the page's own language).
+            "alternates": alternates(address),
+            "og_locale": OG_LOCALES[language],
+            "og_locale_alternates": [OG_LOCALES[code] for code, _name in other_languages(language)],
             "image": image,
             "image_alt": self.image_alt or f"{SITE_NAME}: {SITE_TAGLINE}",
             "image_width": WIDTH,
