@@ -53,6 +53,7 @@ class Citation(models.Model):
         blank=True,
         help_text="Shown on the site beside the quote: who speaks, what “we” means.",
     )
+    note_uk = models.TextField("public note (Ukrainian)", blank=True, default="")
     editor_note = models.TextField(
         "editors’ note", blank=True, help_text="Never shown publicly: for other editors only."
     )

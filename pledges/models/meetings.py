@@ -23,12 +23,14 @@ class Meeting(models.Model):
 
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
+    title_uk = models.CharField("title (Ukrainian)", max_length=300, blank=True, default="")
     held_on = models.DateField(null=True, blank=True)
     held_precision = models.CharField(max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN)
     place = models.CharField(max_length=200, blank=True)
     format = models.CharField(max_length=20, choices=Format, default=Format.UNKNOWN)
     hosts = models.ManyToManyField(Member, blank=True, related_name="hosted_meetings")
     agreed = models.TextField("what was agreed", blank=True)
+    agreed_uk = models.TextField("what was agreed (Ukrainian)", blank=True, default="")
     is_published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,6 +79,7 @@ class HeadlineCount(models.Model):
     number = models.PositiveIntegerField()
     qualifier = models.CharField(max_length=10, choices=Qualifier, default=Qualifier.EXACT, blank=True)
     counts = models.CharField("what it counts", max_length=300)
+    counts_uk = models.CharField("what it counts (Ukrainian)", max_length=300, blank=True, default="")
     kind = models.CharField(max_length=30, choices=Kind, default=Kind.OTHER)
     as_of = models.DateField(null=True, blank=True)
     as_of_precision = models.CharField(max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN)

@@ -80,6 +80,9 @@ class Member(models.Model):
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
+    name_uk = models.CharField(
+        "name (Ukrainian)", max_length=200, blank=True, default="", help_text="As Ukrainian media write it."
+    )
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.COUNTRY)
     country = CountryField(blank=True, help_text="ISO 3166-1 code, for countries.")
     region = models.CharField(max_length=30, choices=Region, blank=True)
@@ -92,6 +95,7 @@ class Member(models.Model):
         help_text="For an unnamed group: the larger group it is part of.",
     )
     description = models.TextField(blank=True)
+    description_uk = models.TextField("description (Ukrainian)", blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -177,12 +181,14 @@ class Membership(models.Model):
         blank=True,
         help_text="What exactly: “the coalition’s headquarters, Paris, first 12 months”.",
     )
+    detail_uk = models.CharField("detail (Ukrainian)", max_length=300, blank=True, default="")
     meeting = models.ForeignKey(
         "pledges.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="roles"
     )
     since = models.DateField(null=True, blank=True, help_text="Only when a text dates the start of the role.")
     since_precision = models.CharField(max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN)
     note = models.TextField(blank=True)
+    note_uk = models.TextField("note (Ukrainian)", blank=True, default="")
     is_published = models.BooleanField(default=True)
 
     objects = MembershipManager()

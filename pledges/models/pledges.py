@@ -27,7 +27,9 @@ class PledgeType(models.Model):
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=100)
+    name_uk = models.CharField("name (Ukrainian)", max_length=100, blank=True, default="")
     description = models.TextField(blank=True)
+    description_uk = models.TextField("description (Ukrainian)", blank=True, default="")
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = SlugManager()
@@ -167,8 +169,12 @@ class PledgeQuerySet(models.QuerySet):
         )
 
 
-# The words a reader can search for, indexed with GIN on PostgreSQL.
-PLEDGE_SEARCH_VECTOR = SearchVector("summary", "conditions", "note", "quantity_unit", config="english")
+# The words a reader can search for, indexed with GIN on PostgreSQL: the English texts stemmed as
+# English, the Ukrainian ones with the 'simple' configuration (PostgreSQL has no Ukrainian stemmer by
+# default), so a Ukrainian word is found as it is written.
+PLEDGE_SEARCH_VECTOR = SearchVector(
+    "summary", "conditions", "note", "quantity_unit", config="english"
+) + SearchVector("summary_uk", "conditions_uk", "note_uk", config="simple")
 
 
 class PledgeManager(models.Manager.from_queryset(PledgeQuerySet)):
@@ -187,7 +193,14 @@ class Pledge(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status)
     summary = models.TextField()
+    summary_uk = models.TextField(
+        "summary (Ukrainian)",
+        blank=True,
+        default="",
+        help_text="In Ukrainian; quotes stay in their language.",
+    )
     conditions = models.TextField(blank=True, help_text="For example: after a ceasefire.")
+    conditions_uk = models.TextField("conditions (Ukrainian)", blank=True, default="")
     announced_on = models.DateField(
         null=True, blank=True, help_text="Only when a text dates the actor’s own statement or decision."
     )
@@ -213,6 +226,7 @@ class Pledge(models.Model):
         blank=True,
         help_text="Shown on the site: how the text was read (ambiguity, dates, status), quoting its words.",
     )
+    note_uk = models.TextField("public note (Ukrainian)", blank=True, default="")
     editor_note = models.TextField(
         "editors’ note", blank=True, help_text="Never shown publicly: for other editors only."
     )

@@ -61,7 +61,14 @@ class Source(models.Model):
         blank=True,
         help_text="A date the page showed when it was seen (a masthead's date line), not a publication date.",
     )
+    language = models.CharField(
+        max_length=12,
+        default="en",
+        help_text="The language the document is written in (a BCP 47 code such as “en” or “uk”): its "
+        "title and quotes are shown marked with it, never translated.",
+    )
     description = models.TextField(blank=True)
+    description_uk = models.TextField("description (Ukrainian)", blank=True, default="")
     text = models.TextField(
         "archived text", blank=True, help_text="The document's text, so quotes can be checked."
     )
@@ -154,12 +161,14 @@ class SourcePart(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="parts")
     position = models.PositiveSmallIntegerField(help_text="1 for the first part, in the order of the text.")
     title = models.CharField(max_length=300)
+    title_uk = models.CharField("title (Ukrainian)", max_length=300, blank=True, default="")
     starts_with = models.CharField(
         max_length=300, help_text="The part's opening words, copied from the archived text."
     )
     dated_on = models.DateField(null=True, blank=True)
     dated_precision = models.CharField(max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN)
     note = models.TextField(blank=True, help_text="What the part's date rests on.")
+    note_uk = models.TextField("note (Ukrainian)", blank=True, default="")
 
     objects = SourcePositionManager()
     history = HistoricalRecords()
@@ -213,6 +222,7 @@ class ReviewEntry(models.Model):
     )
     reason = models.CharField(max_length=30, choices=Reason, blank=True)
     why = models.TextField(blank=True)
+    why_uk = models.TextField("why (Ukrainian)", blank=True, default="")
 
     objects = SourcePositionManager()
     history = HistoricalRecords()

@@ -8,6 +8,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from pledges.models import (
     LADDER,
@@ -19,6 +21,7 @@ from pledges.models import (
     is_stance,
     iso_partial_date,
 )
+from pledges.translations import Text, translated
 
 register = template.Library()
 
@@ -91,21 +94,22 @@ def and_join(items: list) -> str:
 
 def parties_text(pledge) -> str:
     """A pledge's parties in words: 'France', 'France and United Kingdom (jointly)'. Plain text."""
-    text = and_join([member.name for member in pledge.party_members])
+    text = and_join([translated(member, "name").text for member in pledge.party_members])
     return f"{text} (jointly)" if pledge.is_joint else text
 
 
 def _member_link(member, base: str = "", new_tab: bool = False):
     url = base + member.get_absolute_url()
+    name = translated_html(translated(member, "name"))
     if new_tab:
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, member.name)
-    return format_html('<a href="{}">{}</a>', url, member.name)
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, name)
+    return format_html('<a href="{}">{}</a>', url, name)
 
 
 @register.filter
 def names(members) -> str:
     """Members' names joined in words: 'France and United Kingdom'."""
-    return and_join([member.name for member in members])
+    return and_join([translated(member, "name").text for member in members])
 
 
 @register.simple_tag
@@ -163,3 +167,35 @@ def datetime_attr(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return ""
+
+
+# --- The tracker's own words in the reader's language -------------------------------------------------
+
+
+def translated_html(text: Text, words: int = 0):
+    """A text of the tracker's own words, escaped; one that stands in for a missing Ukrainian text is
+    marked with its language and followed by a visible "(in English)"."""
+    shown = Truncator(text.text).words(words) if words else text.text
+    if not text.fallback:
+        return format_html("{}", shown)
+    return format_html(
+        '<span lang="{}" class="untranslated">{}</span> <span class="untranslated-marker">({})</span>',
+        text.lang,
+        shown,
+        gettext("in English"),
+    )
+
+
+@register.simple_tag
+def tr(obj, field: str, words: int = 0):
+    """`{% tr pledge "summary" %}`: the field in the reader's language, escaped, marked when it falls
+    back to English; `words=24` shortens it as `truncatewords` does."""
+    if obj is None:
+        return ""
+    return translated_html(translated(obj, field), words)
+
+
+@register.filter
+def trtext(obj, field: str) -> str:
+    """`{{ pledge|trtext:"summary" }}`: the same text, plain, for attributes and titles (no marker)."""
+    return "" if obj is None else translated(obj, field).text
