@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, HttpRequest
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from pledges.caching import data_version
@@ -63,7 +64,10 @@ def built_download(name: str, extension: str, build: Callable[[Path], None]) -> 
     path = directory / f"{name}-{version_stamp()}.{extension}"
     if path.exists():
         return path
-    _built_once(path, name, build)
+    # One file serves every address that asks for it (/download/… and /uk/download/…): its words
+    # (labels of statuses, kinds) are the default language's whichever language asked first.
+    with translation.override(settings.LANGUAGE_CODE):
+        _built_once(path, name, build)
     for old in sorted(directory.glob(f"{name}-*.{extension}"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
         for copy in (old, *(old.with_name(old.name + suffix) for suffix in SUFFIXES.values())):
             copy.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .common import DatePrecision, Qualifier, format_partial_date, partial_date_constraint, qualified
@@ -10,10 +11,10 @@ from .members import Member, PublicSlugManager
 
 
 class MeetingFormat(models.TextChoices):
-    IN_PERSON = "in-person", "In person"
-    VIRTUAL = "virtual", "Virtual"
-    HYBRID = "hybrid", "In person and online"
-    UNKNOWN = "unknown", "Unknown"
+    IN_PERSON = "in-person", _("In person")
+    VIRTUAL = "virtual", _("Virtual")
+    HYBRID = "hybrid", _("In person and online")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Meeting(models.Model):
@@ -61,11 +62,11 @@ class Meeting(models.Model):
 
 
 class CountKind(models.TextChoices):
-    COALITION_MEMBERS = "coalition-members", "Members of the coalition"
-    GUARANTORS = "guarantors", "Guarantors"
-    SUMMIT_PARTICIPANTS = "summit-participants", "Participants at a meeting"
-    TROOP_CONTRIBUTORS = "troop-contributors", "Willing to contribute troops"
-    OTHER = "other", "Other"
+    COALITION_MEMBERS = "coalition-members", _("Members of the coalition")
+    GUARANTORS = "guarantors", _("Guarantors")
+    SUMMIT_PARTICIPANTS = "summit-participants", _("Participants at a meeting")
+    TROOP_CONTRIBUTORS = "troop-contributors", _("Willing to contribute troops")
+    OTHER = "other", _("Other")
 
 
 class HeadlineCount(models.Model):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -12,22 +13,22 @@ from .common import DatePrecision, SlugManager, format_partial_date, partial_dat
 
 
 class Region(models.TextChoices):
-    NORTHERN_EUROPE = "northern-europe", "Northern Europe"
-    WESTERN_EUROPE = "western-europe", "Western Europe"
-    CENTRAL_EASTERN_EUROPE = "central-eastern-europe", "Central and Eastern Europe"
-    SOUTHERN_EUROPE = "southern-europe", "Southern Europe"
-    NORTH_AMERICA = "north-america", "North America"
-    ASIA_PACIFIC = "asia-pacific", "Asia-Pacific"
-    EURASIA = "eurasia", "Eurasia"
-    INTERNATIONAL = "international", "International"
+    NORTHERN_EUROPE = "northern-europe", _("Northern Europe")
+    WESTERN_EUROPE = "western-europe", _("Western Europe")
+    CENTRAL_EASTERN_EUROPE = "central-eastern-europe", _("Central and Eastern Europe")
+    SOUTHERN_EUROPE = "southern-europe", _("Southern Europe")
+    NORTH_AMERICA = "north-america", _("North America")
+    ASIA_PACIFIC = "asia-pacific", _("Asia-Pacific")
+    EURASIA = "eurasia", _("Eurasia")
+    INTERNATIONAL = "international", _("International")
 
 
 class MemberKind(models.TextChoices):
-    COUNTRY = "country", "Country"
-    ORGANISATION = "organisation", "Organisation"
-    COALITION = "coalition", "The coalition itself"
-    BLOC = "bloc", "Bloc (as a whole)"
-    UNNAMED_GROUP = "unnamed-group", "Unnamed group"
+    COUNTRY = "country", _("Country")
+    ORGANISATION = "organisation", _("Organisation")
+    COALITION = "coalition", _("The coalition itself")
+    BLOC = "bloc", _("Bloc (as a whole)")
+    UNNAMED_GROUP = "unnamed-group", _("Unnamed group")
 
 
 class MemberQuerySet(models.QuerySet):
@@ -157,12 +158,12 @@ class MembershipManager(models.Manager.from_queryset(PublicFactQuerySet)):
 
 
 class MembershipRole(models.TextChoices):
-    COALITION_MEMBER = "coalition-member", "Member of the coalition"
-    GUARANTOR = "guarantor", "Guarantor"
-    CO_CHAIR = "co-chair", "Co-chair"
-    HOST = "host", "Host"
-    LEAD = "lead", "Leads an initiative"
-    PARTICIPANT = "participant", "Took part in a meeting"
+    COALITION_MEMBER = "coalition-member", _("Member of the coalition")
+    GUARANTOR = "guarantor", _("Guarantor")
+    CO_CHAIR = "co-chair", _("Co-chair")
+    HOST = "host", _("Host")
+    LEAD = "lead", _("Leads an initiative")
+    PARTICIPANT = "participant", _("Took part in a meeting")
 
 
 class Membership(models.Model):

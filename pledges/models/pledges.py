@@ -8,12 +8,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .common import (
     DatePrecision,
     Qualifier,
     SlugManager,
+    format_money,
     format_number,
     format_partial_date,
     partial_date_constraint,
@@ -51,13 +53,13 @@ class PledgeType(models.Model):
 class Status(models.TextChoices):
     """The ladder of an offer, weakest first, then the stances that stand apart from it."""
 
-    PROPOSED = "proposed", "Proposed"
-    WILLING = "willing", "Willing"
-    COMMITTED = "committed", "Committed"
-    DELIVERED = "delivered", "Delivered"
-    RULED_OUT = "ruled-out", "Ruled out"
-    RESERVATIONS = "reservations", "Reservations"
-    NOT_OFFERED = "not-offered", "Not offered"
+    PROPOSED = "proposed", _("Proposed")
+    WILLING = "willing", _("Willing")
+    COMMITTED = "committed", _("Committed")
+    DELIVERED = "delivered", _("Delivered")
+    RULED_OUT = "ruled-out", _("Ruled out")
+    RESERVATIONS = "reservations", _("Reservations")
+    NOT_OFFERED = "not-offered", _("Not offered")
 
 
 # The ladder: an offer of help, weakest first. Only these count as commitments anywhere.
@@ -78,14 +80,16 @@ STATUS_RANK = {
 }
 
 STATUS_DESCRIPTIONS = {
-    Status.PROPOSED: "Put forward as an idea or plan, without an offer to carry it out.",
-    Status.WILLING: "Offered, ready or open to it, often on conditions; also any general undertaking "
-    "that names no kind of help.",
-    Status.COMMITTED: "Decided or agreed for a named kind of help, which may still be conditional.",
-    Status.DELIVERED: "Done: in force, paid, sent or in place, as the text says.",
-    Status.RULED_OUT: "Said it will not do this, or is reported as refusing or keeping from it.",
-    Status.RESERVATIONS: "Expressed doubts or said it is too early, without refusing.",
-    Status.NOT_OFFERED: "Reported as not having offered it, without a refusal of its own.",
+    Status.PROPOSED: _("Put forward as an idea or plan, without an offer to carry it out."),
+    Status.WILLING: _(
+        "Offered, ready or open to it, often on conditions; also any general undertaking "
+        "that names no kind of help."
+    ),
+    Status.COMMITTED: _("Decided or agreed for a named kind of help, which may still be conditional."),
+    Status.DELIVERED: _("Done: in force, paid, sent or in place, as the text says."),
+    Status.RULED_OUT: _("Said it will not do this, or is reported as refusing or keeping from it."),
+    Status.RESERVATIONS: _("Expressed doubts or said it is too early, without refusing."),
+    Status.NOT_OFFERED: _("Reported as not having offered it, without a refusal of its own."),
 }
 
 # Text symbols shown next to each status, so it never depends on colour alone.
@@ -360,7 +364,7 @@ class Pledge(models.Model):
     def amount_display(self) -> str:
         if self.amount is None:
             return ""
-        return f"{qualified(format_number(self.amount), self.amount_qualifier)} {self.currency}".strip()
+        return format_money(self.amount, self.amount_qualifier, self.currency)
 
 
 class PledgePartyManager(models.Manager):

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .common import (
@@ -30,12 +31,12 @@ class SourceManager(SlugManager.from_queryset(SourceQuerySet)):
 
 
 class SourceKind(models.TextChoices):
-    STATEMENT_THREAD = "statement-thread", "Statement thread"
-    LIVE_BLOG = "live-blog", "Live blog"
-    NEWS_ARTICLE = "news-article", "News article"
-    TIMELINE = "timeline", "Timeline"
-    OFFICIAL_STATEMENT = "official-statement", "Official statement"
-    AGGREGATOR = "aggregator", "Aggregator page"
+    STATEMENT_THREAD = "statement-thread", _("Statement thread")
+    LIVE_BLOG = "live-blog", _("Live blog")
+    NEWS_ARTICLE = "news-article", _("News article")
+    TIMELINE = "timeline", _("Timeline")
+    OFFICIAL_STATEMENT = "official-statement", _("Official statement")
+    AGGREGATOR = "aggregator", _("Aggregator page")
 
 
 class Source(models.Model):
@@ -195,11 +196,11 @@ class SourcePart(models.Model):
 
 
 class ReviewReason(models.TextChoices):
-    UKRAINE_REQUEST = "ukraine-request", "A request by Ukraine, not a pledge to it"
-    NOT_SECURITY_HELP = "not-security-help", "Not security help to Ukraine"
-    OUT_OF_SCOPE = "out-of-scope", "Outside the tracker’s scope"
-    SAME_FACT = "same-fact", "The same fact as another passage"
-    TOO_VAGUE = "too-vague", "Too vague to record"
+    UKRAINE_REQUEST = "ukraine-request", _("A request by Ukraine, not a pledge to it")
+    NOT_SECURITY_HELP = "not-security-help", _("Not security help to Ukraine")
+    OUT_OF_SCOPE = "out-of-scope", _("Outside the tracker’s scope")
+    SAME_FACT = "same-fact", _("The same fact as another passage")
+    TOO_VAGUE = "too-vague", _("Too vague to record")
 
 
 class ReviewEntry(models.Model):

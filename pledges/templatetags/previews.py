@@ -143,7 +143,7 @@ def member_detail(context) -> Preview:
 
 def pledge_list(context) -> Preview:
     chosen = [
-        option["label"]
+        str(option["label"])
         for name in ("type_options", "status_options", "member_options", "region_options")
         for option in context.get(name, [])
         if option["checked"]
