@@ -16,6 +16,10 @@ class Rule:
     rule: str
     examples: tuple[str, ...] = field(default=())  # pledge refs
     status: str = ""  # the status the rule defines, if any
+    # The same in Ukrainian, shown by `pledges.translations.translated` on Ukrainian pages; the
+    # source's words quoted in “…” stay in English.
+    term_uk: str = ""
+    rule_uk: str = ""
 
 
 STATUS_RULES = (
@@ -30,6 +34,12 @@ STATUS_RULES = (
             "eu-security-guarantees-three-pillar-plan",
         ),
         status=Status.PROPOSED,
+        term_uk="Запропоновано",
+        rule_uk=(
+            "Ідея чи план, висунуті без пропозиції їх утілити: “backs a plan”, “proposes”, “the plan will "
+            "be built on”. План, який описує один учасник, записують за цим учасником, а не за тими, кого "
+            "він стосувався б."
+        ),
     ),
     Rule(
         "willing",
@@ -44,6 +54,14 @@ STATUS_RULES = (
             "germany-security-guarantees-post-war-support",
         ),
         status=Status.WILLING,
+        term_uk="Готовність",
+        rule_uk=(
+            "Запропоновано, є готовність чи відкритість, часто на умовах: “ready to”, “willing to”, "
+            "“prepared to pay”, “signalled openness”, “indicated it’s ready”. Загальне зобов’язання, що "
+            "не називає ні виду допомоги, ні умов, — це готовність, хай яке дієслово: “have pledged to "
+            "support Ukraine’s post-war security” і “agreed in principle to grant Ukraine security "
+            "guarantees” читаються однаково."
+        ),
     ),
     Rule(
         "committed",
@@ -57,6 +75,13 @@ STATUS_RULES = (
             "coalition-multinational-force-ukraine-2025-07",
         ),
         status=Status.COMMITTED,
+        term_uk="Зобов’язання",
+        rule_uk=(
+            "Вирішено чи погоджено щодо названого виду допомоги: “have committed to take part in several "
+            "areas, including airspace, training, and possible deployments” (одне речення — один статус "
+            "для всього, що воно називає), “we announced plans for a new multinational force”. Умови не "
+            "знижують статусу; їх записують як умови."
+        ),
     ),
     Rule(
         "delivered",
@@ -67,6 +92,8 @@ STATUS_RULES = (
             "france-weapons-mirage-aircraft-2025-07",
         ),
         status=Status.DELIVERED,
+        term_uk="Виконано",
+        rule_uk="Зроблено, і текст про це каже: чинне, сплачене, надіслане чи розміщене.",
     ),
 )
 
@@ -84,6 +111,14 @@ STANCE_RULES = (
             "united-states-nato-membership-ruled-out",
         ),
         status=Status.RULED_OUT,
+        term_uk="Виключено",
+        rule_uk=(
+            "Учасник каже, що не робитиме цього, або текст повідомляє, що він відмовляється чи "
+            "утримується від цього: “does not plan to participate”, “has ruled out”, “retaining troops on "
+            "its own territory”, “repeatedly ruling out NATO membership for Ukraine”. Речення, яке "
+            "об’єднує кількох учасників у відмові, записують за кожним названим учасником, а примітка "
+            "пояснює, наскільки нестроге це групування."
+        ),
     ),
     Rule(
         "reservations",
@@ -96,6 +131,12 @@ STANCE_RULES = (
             "unnamed-other-nations-troops-reservations",
         ),
         status=Status.RESERVATIONS,
+        term_uk="Застереження",
+        rule_uk=(
+            "Сумніви або «зарано» без відмови: “It is still too early to talk about putting troops on the "
+            "ground”. Застереження, які текст приписує неназваним учасникам (“leaders of other nations "
+            "have expressed reservations”), записують за ними як за однією неназваною групою."
+        ),
     ),
     Rule(
         "not-offered",
@@ -107,6 +148,11 @@ STANCE_RULES = (
             "hungary-eu-membership-not-on-board",
         ),
         status=Status.NOT_OFFERED,
+        term_uk="Не запропоновано",
+        rule_uk=(
+            "Повідомлено, що учасник цього не запропонував, без його власної відмови: “has not offered "
+            "concrete security guarantees to Ukraine”."
+        ),
     ),
 )
 
@@ -121,6 +167,12 @@ DATE_RULES = (
             "italy-troops-ruled-out-2025-03",
             "france-weapons-mirage-aircraft-2025-07",
         ),
+        term_uk="Оголошено (announced_on)",
+        rule_uk=(
+            "Лише коли текст датує власну заяву чи рішення учасника: “Meloni’s office said on March 15”, "
+            "запис лайвблогу з позначкою дня, коли учасник виступив. Дата допису чи статті, що лише "
+            "згадує щось, не є оголошенням учасника."
+        ),
     ),
     Rule(
         "reported_on",
@@ -132,6 +184,12 @@ DATE_RULES = (
             "france-weapons-mirage-aircraft-2025-07",
             "germany-air-defence-patriot-funding-2025-07",
         ),
+        term_uk="Уперше повідомлено (reported_on)",
+        rule_uk=(
+            "Дата найранішого фрагмента наших джерел, що повідомляє про факт: дата тієї частини джерела, "
+            "де стоїть цитата (датований тред, запис лайвблогу), або вказана в самому джерелі дата "
+            "публікації. Невідома, коли жоден процитований фрагмент не датований."
+        ),
     ),
     Rule(
         "parts",
@@ -140,6 +198,12 @@ DATE_RULES = (
         "a list of dated threads) is split into parts, each with its own title and date, and every quote "
         "carries the date of its part, not of the page.",
         examples=("italy-collective-defence-24-hour-response-plan",),
+        term_uk="Частини джерела",
+        rule_uk=(
+            "Документ, що об’єднує кілька частин (сторінка-агрегатор, яка поєднує лайвблог із пізнішими "
+            "уривками; перелік датованих тредів), поділено на частини, кожна зі своєю назвою та датою, і "
+            "кожна цитата має дату своєї частини, а не сторінки."
+        ),
     ),
     Rule(
         "published_on",
@@ -147,6 +211,12 @@ DATE_RULES = (
         "A source’s publication date is recorded only when the document states it. A date a page merely "
         "displayed, such as a site’s masthead date line, is recorded as the date it was seen, never as a "
         "publication date.",
+        term_uk="Опубліковано і переглянуто",
+        rule_uk=(
+            "Дату публікації джерела записують, лише коли її вказує сам документ. Дату, яку сторінка лише "
+            "показувала (наприклад, рядок із датою в шапці сайту), записують як дату перегляду, ніколи — "
+            "як дату публікації."
+        ),
     ),
     Rule(
         "years",
@@ -155,6 +225,12 @@ DATE_RULES = (
         "documents fixes it, and the note quotes that passage; otherwise it is recorded as unknown. A year "
         "is never inferred from the date it is meant to establish.",
         examples=("italy-collective-defence-article-5-proposal-2025-03",),
+        term_uk="Дати без року",
+        rule_uk=(
+            "Дата, надрукована без року (“March 22”, “Sep 4”), отримує рік, лише коли його встановлює "
+            "фрагмент документів, і примітка цитує цей фрагмент; інакше її записують як невідому. Рік "
+            "ніколи не виводять із дати, яку він має встановити."
+        ),
     ),
 )
 
@@ -171,6 +247,15 @@ OTHER_RULES = (
             "france-sanctions-shadow-fleet-2025-07",
             "unnamed-about-10-european-countries-troops",
         ),
+        term_uk="Хто діє",
+        rule_uk=(
+            "Сторони — ті, кого текст робить учасником дії. Одна дія — один запис: спільна дія (“our "
+            "partnership” на спільній пресконференції) — одне зобов’язання з кількома сторонами, а та "
+            "сама дія, про яку повідомлено кілька разів, — один запис із кількома цитатами. Господар — не "
+            "той, хто бере зобов’язання: розміщення штабу коаліції, керівництво ініціативою чи участь у "
+            "зустрічі — це роль. Група, яку текст не називає (“about 10 European countries”), — один "
+            "учасник, її ніколи не розподіляють між країнами."
+        ),
     ),
     Rule(
         "numbers",
@@ -181,6 +266,11 @@ OTHER_RULES = (
             "unnamed-european-allies-funding-defence-industry",
             "germany-air-defence-patriot-funding-2025-07",
         ),
+        term_uk="Числа",
+        rule_uk=(
+            "Рівно так точно, як у тексті: “over $156 million” — це 156 000 000 з уточненням «понад»; "
+            "“about 10” — це 10 «близько»; “hundreds of thousands” числа не дає."
+        ),
     ),
     Rule(
         "reported-speech",
@@ -190,6 +280,13 @@ OTHER_RULES = (
         "an Italian pledge. When a reading is uncertain the weaker status is recorded and the note quotes "
         "the words it rests on.",
         examples=("united-states-weapons-military-aid-resumption-2025-07",),
+        term_uk="Непряма мова",
+        rule_uk=(
+            "Повідомлення зберігає силу того, про що повідомляє. Сподівання чи опис третьої сторони — не "
+            "пропозиція учасника: “I hope that Italy’s participation will be truly strong and visible” — "
+            "це сподівання України, а не зобов’язання Італії. Коли прочитання непевне, записують слабший "
+            "статус, а примітка цитує слова, на яких воно ґрунтується."
+        ),
     ),
     Rule(
         "scope",
@@ -199,6 +296,14 @@ OTHER_RULES = (
         "guarantees to Ukraine; and what states and others outside the coalition and its partners (China, "
         "India, the Pope) say about ending the war. Each source page lists the passages not recorded, with "
         "the reason.",
+        term_uk="Що не записують",
+        rule_uk=(
+            "Прохання України; власні заходи України; допомогу, що не призначена Україні (власні сили "
+            "двох країн чи ядерне стримування); позиції Росії, чиї умови врегулювання не є гарантіями для "
+            "України; і те, що кажуть про закінчення війни держави та інші поза коаліцією та її "
+            "партнерами (Китай, Індія, Папа Римський). Сторінка кожного джерела перелічує незаписані "
+            "фрагменти з причиною."
+        ),
     ),
     Rule(
         "quotes",
@@ -207,6 +312,13 @@ OTHER_RULES = (
         "check that a quote is in its source treats any run of white space (a line break, a non-breaking "
         "space) as one space, so a quote can span lines; nothing else is forgiven.",
         examples=("united-states-security-guarantees-participation",),
+        term_uk="Цитати",
+        rule_uk=(
+            "Скопійовано символ у символ: разом із типографськими лапками, тире й нерозривними пробілами. "
+            "Перевірка, чи є цитата в джерелі, вважає будь-яку послідовність пробільних символів (розрив "
+            "рядка, нерозривний пробіл) одним пробілом, тож цитата може переходити з рядка на рядок; "
+            "більше нічого не пробачається."
+        ),
     ),
 )
 

@@ -13,6 +13,7 @@ from pledges.models import (
     Member,
     Membership,
     Pledge,
+    PledgeType,
     ReviewEntry,
     Source,
     normalise_whitespace,
@@ -39,7 +40,22 @@ def find_problems() -> list[str]:
         *part_problems(),
         *ledger_problems(),
         *tally_problems(),
+        *translation_problems(),
     ]
+
+
+def translation_problems() -> Iterator[str]:
+    """Every published fact has its Ukrainian text: a pledge its summary, a member and a type their
+    names, a headline count what it counts. Elsewhere a missing translation falls back to the English,
+    marked; these are the texts a Ukrainian page may not show in English."""
+    for pledge in Pledge.objects.published().filter(summary_uk="").order_by("ref"):
+        yield f"Pledge {pledge.ref} is published without a Ukrainian summary (summary_uk)."
+    for member in Member.objects.filter(name_uk="").order_by("slug"):
+        yield f"Member {member.slug} has no Ukrainian name (name_uk)."
+    for pledge_type in PledgeType.objects.filter(name_uk="").order_by("slug"):
+        yield f"Pledge type {pledge_type.slug} has no Ukrainian name (name_uk)."
+    for count in HeadlineCount.objects.filter(is_published=True, counts_uk="").order_by("slug"):
+        yield f"Count {count.slug} is published without saying in Ukrainian what it counts (counts_uk)."
 
 
 def tally_problems() -> Iterator[str]:

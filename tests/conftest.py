@@ -119,14 +119,20 @@ def make_ledger(source: Source, *facts: str) -> list[ReviewEntry]:
 
 def make_member(**overrides) -> Member:
     n = next(_counter)
-    fields = {"slug": f"member-{n}", "name": f"Member {n}", "kind": Member.Kind.COUNTRY, "country": "FR"}
+    fields = {
+        "slug": f"member-{n}",
+        "name": f"Member {n}",
+        "name_uk": f"Учасник {n}",
+        "kind": Member.Kind.COUNTRY,
+        "country": "FR",
+    }
     fields.update(overrides)
     return Member.objects.create(**fields)
 
 
 def make_type(**overrides) -> PledgeType:
     n = next(_counter)
-    fields = {"slug": f"type-{n}", "name": f"Type {n}", "order": n}
+    fields = {"slug": f"type-{n}", "name": f"Type {n}", "name_uk": f"Тип {n}", "order": n}
     fields.update(overrides)
     return PledgeType.objects.create(**fields)
 
@@ -149,6 +155,7 @@ def make_pledge(cited: bool = True, **overrides) -> Pledge:
     fields = {
         "status": "committed",
         "summary": "Prepared to pay for two Patriot systems.",
+        "summary_uk": "Готова оплатити дві системи Patriot.",
         "announced_on": date(2025, 7, 10),
         "announced_precision": "day",
         "is_published": True,
@@ -197,6 +204,7 @@ def make_count(**overrides) -> HeadlineCount:
         "slug": f"count-{n}",
         "number": 35,
         "counts": "countries in the Coalition of the Willing",
+        "counts_uk": "країн у «Коаліції охочих»",
         "kind": HeadlineCount.Kind.COALITION_MEMBERS,
         "as_of": date(2025, 9, 4),
         "as_of_precision": "day",

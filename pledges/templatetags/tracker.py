@@ -3,11 +3,12 @@ and partial dates."""
 
 import datetime
 import functools
+import re
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
@@ -21,7 +22,7 @@ from pledges.models import (
     is_stance,
     iso_partial_date,
 )
-from pledges.translations import Text, translated
+from pledges.translations import CANONICAL_LANGUAGE, Text, translated
 
 register = template.Library()
 
@@ -172,12 +173,31 @@ def datetime_attr(value) -> str:
 # --- The tracker's own words in the reader's language -------------------------------------------------
 
 
+# In a translated text, words quoted from a source keep their language inside “…” (the tracker's own
+# quotation marks in Ukrainian are «…»): a quote is never translated, and is marked as English.
+QUOTED = re.compile(r"“[^“”]*”")
+LATIN = re.compile(r"[A-Za-z]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def _quotes_marked(text: str) -> SafeString:
+    """The text escaped, each “…” holding English words (and no Cyrillic) in a `lang="en"` span."""
+    pieces, last = [], 0
+    for match in QUOTED.finditer(text):
+        quoted = match.group(0)
+        if LATIN.search(quoted) and not CYRILLIC.search(quoted):
+            pieces += [escape(text[last : match.start()]), format_html('<span lang="en">{}</span>', quoted)]
+            last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # every piece is escaped above
+
+
 def translated_html(text: Text, words: int = 0):
     """A text of the tracker's own words, escaped; one that stands in for a missing Ukrainian text is
     marked with its language and followed by a visible "(in English)"."""
     shown = Truncator(text.text).words(words) if words else text.text
     if not text.fallback:
-        return format_html("{}", shown)
+        return _quotes_marked(shown) if text.lang != CANONICAL_LANGUAGE else format_html("{}", shown)
     return format_html(
         '<span lang="{}" class="untranslated">{}</span> <span class="untranslated-marker">({})</span>',
         text.lang,
