@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
-from pledges.api import shapes
+from pledges.api import shapes, views
 from pledges.models import Membership
 from pledges.records import PLEDGE
 from tests.conftest import (
@@ -283,6 +283,14 @@ def test_answers_validate_against_the_schema(client, document):
     check("/api/v1/counts/{slug}/", reverse("pledges:api:count_detail", args=["thirty-five"]))
     check("/api/v1/pledges/", reverse("pledges:api:pledge_list") + "?has_money=maybe", 400)
     check("/api/v1/pledges/{pk}/", reverse("pledges:api:pledge_detail", args=[424242]), 404)
+
+
+def test_the_schema_names_the_api_at_its_own_address_whatever_the_language(client, monkeypatch):
+    monkeypatch.setattr(views, "_schema", None)  # made afresh, first asked for under /uk/
+    response = client.get("/uk" + SCHEMA_URL)
+    assert response.status_code == 200
+    assert {path.split("/")[1] for path in response.json()["paths"]} == {"api"}
+    assert client.get(SCHEMA_URL).json() == response.json()
 
 
 def test_the_index_links_the_schema(client):

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import translation
 from ninja import NinjaAPI, Path, Status
 from ninja.renderers import JSONRenderer
 
@@ -370,7 +372,9 @@ def openapi_schema() -> dict:
     """The OpenAPI 3.1 schema of every operation above, made once per process (it is code, not data)."""
     global _schema
     if _schema is None:
-        prefix = reverse("pledges:api:index")
+        # The API's own address, whatever language prefix the request that asked first came under.
+        with translation.override(settings.LANGUAGE_CODE):
+            prefix = reverse("pledges:api:index")
         _schema = api.get_openapi_schema(path_prefix=prefix.strip("/") + "/")
         _schema.pop("servers", None)
     return _schema
