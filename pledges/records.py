@@ -29,6 +29,7 @@ the tables leave out (labels, long texts) and the API may show. Fields are only 
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from decimal import Decimal
 from typing import Any
 
@@ -81,6 +82,10 @@ class Field:
     separator: str = ""
     unique: bool = False
     minimum: int | None = None
+    # For the tracker's own words: the model field whose `<name>_uk` twin holds the Ukrainian text. The
+    # tables carry that twin as a column of its own (see `bilingual`); the API answers with it when
+    # asked for Ukrainian. Quotes and a source's own words have none: they are never translated.
+    translated: str = ""
 
     def __post_init__(self):
         if self.type not in TYPES:
@@ -219,6 +224,28 @@ def partial_date(name: str, precision_name: str, description: str) -> Field:
 QUALIFIERS = tuple(Qualifier.values)
 
 
+def party_names_uk(pledge: Pledge) -> str | None:
+    """The parties' Ukrainian names, lead first, separated by “; ”; empty until every one has its own."""
+    names = [m.name_uk for m in pledge.party_members]
+    return joined(names, "; ") if names and all(name.strip() for name in names) else None
+
+
+def bilingual(english: Field, get_uk: Callable[[Any], Any] | None = None) -> tuple[Field, Field]:
+    """A text of the tracker's own and, beside it, its Ukrainian column `<name>_uk`: empty when it is not
+    translated yet (never filled in with the English)."""
+    source = english.translated or english.name
+    twin = Field(
+        f"{english.name}_uk",
+        "string",
+        f"{english.description} In Ukrainian; empty when not translated yet.",
+        get_uk or text(f"{source}_uk"),
+        separator=english.separator,
+    )
+    if get_uk is not None:  # a text made from others' (names joined), not a model field of its own
+        return (english, twin)
+    return (dataclass_replace(english, translated=source), twin)
+
+
 # --- Records ----------------------------------------------------------------------------------------
 
 MEMBER = Record(
@@ -233,7 +260,7 @@ MEMBER = Record(
     fields=(
         Field("slug", "string", "The member's key, as in its page's address.", lambda m: m.slug,
               required=True, unique=True, pattern=SLUG_PATTERN),
-        Field("name", "string", "The member's name.", lambda m: m.name, required=True),
+        *bilingual(Field("name", "string", "The member's name.", lambda m: m.name, required=True)),
         Field("kind", "string", "What kind of actor it is.", lambda m: m.kind, required=True,
               enum=tuple(MemberKind.values)),
         Field("part_of", "string", "For an unnamed group: the slug of the larger group it is part of.",
@@ -251,7 +278,8 @@ MEMBER = Record(
         Field("kind_label", "string", "The kind in words.", lambda m: m.get_kind_display(), required=True),
         Field("region_label", "string", "The region in words.",
               lambda m: m.get_region_display() if m.region else None),
-        Field("description", "string", "A short description.", text("description")),
+        Field("description", "string", "A short description.", text("description"),
+              translated="description"),
         Field("updated_at", "datetime", "When the member's record last changed.",
               lambda m: m.updated_at.isoformat(), required=True),
     ),
@@ -276,12 +304,12 @@ ROLE = Record(
               pattern=SLUG_PATTERN),
         Field("role", "string", "The role.", lambda r: r.role, required=True,
               enum=tuple(MembershipRole.values)),
-        Field("detail", "string", "What exactly, as the source says.", text("detail")),
+        *bilingual(Field("detail", "string", "What exactly, as the source says.", text("detail"))),
         Field("meeting", "string", "The slug of the meeting the role is about, if any.",
               lambda r: m.slug if (m := public_meeting(r)) else None, pattern=SLUG_PATTERN),
         partial_date("since", "since_precision", "When the role began"),
         precision("since_precision", "the start of the role"),
-        Field("note", "string", "A note on the role.", text("note")),
+        *bilingual(Field("note", "string", "A note on the role.", text("note"))),
     ),
     more=(Field("role_label", "string", "The role in words.", lambda r: r.get_role_display(),
                 required=True),),
@@ -297,8 +325,8 @@ PLEDGE_TYPE = Record(
     fields=(
         Field("slug", "string", "The type's key, as in its page's address.", lambda t: t.slug,
               required=True, unique=True, pattern=SLUG_PATTERN),
-        Field("name", "string", "The type's name.", lambda t: t.name, required=True),
-        Field("description", "string", "What the type covers.", text("description")),
+        *bilingual(Field("name", "string", "The type's name.", lambda t: t.name, required=True)),
+        *bilingual(Field("description", "string", "What the type covers.", text("description"))),
         Field("order", "integer", "Where the type comes in lists, smallest first.", lambda t: t.order,
               required=True, minimum=0),
     ),
@@ -321,8 +349,9 @@ PLEDGE = Record(
         Field("members", "string", "The slugs of its parties, the lead first, separated by spaces "
               "(see pledge_parties).", lambda p: joined(m.slug for m in p.party_members), required=True,
               separator=" "),
-        Field("member_names", "string", "The names of its parties, the lead first, separated by “; ”.",
-              lambda p: joined((m.name for m in p.party_members), "; "), required=True, separator="; "),
+        *bilingual(Field("member_names", "string", "The names of its parties, the lead first, separated "
+                         "by “; ”.", lambda p: joined((m.name for m in p.party_members), "; "),
+                         required=True, separator="; "), get_uk=party_names_uk),
         Field("lead_kind", "string", "What kind of actor the lead party is.",
               lambda p: p.lead.kind if p.lead else None, enum=tuple(MemberKind.values)),
         Field("country_codes", "string", "The ISO 3166-1 codes of the parties that are countries, "
@@ -335,10 +364,10 @@ PLEDGE = Record(
               required=True, enum=tuple(Status.values)),
         Field("stance", "boolean", "True for a stance (ruled out, reservations, not offered), never "
               "counted as an offer.", lambda p: p.is_stance, required=True),
-        Field("summary", "string", "What was pledged, in one sentence.", lambda p: p.summary,
-              required=True),
-        Field("conditions", "string", "Conditions the sources attach (“after a ceasefire”).",
-              text("conditions")),
+        *bilingual(Field("summary", "string", "What was pledged, in one sentence.", lambda p: p.summary,
+                         required=True)),
+        *bilingual(Field("conditions", "string", "Conditions the sources attach (“after a ceasefire”).",
+                         text("conditions"))),
         partial_date("announced_on", "announced_precision", "When the actor announced it"),
         precision("announced_precision", "the announcement"),
         partial_date("reported_on", "reported_precision", "When it was first reported"),
@@ -355,7 +384,7 @@ PLEDGE = Record(
               lambda p: decimal_value(p.amount)),
         Field("currency", "string", "The ISO 4217 code of the amount's currency.", text("currency"),
               enum=tuple(Currency.values)),
-        Field("note", "string", "A note on the pledge.", text("note")),
+        *bilingual(Field("note", "string", "A note on the pledge.", text("note"))),
         Field("updated_at", "datetime", "When the pledge's record last changed.",
               lambda p: p.updated_at.isoformat(), required=True),
         Field("sources", "string", "The slugs of the sources its citations quote, separated by spaces.",
@@ -403,7 +432,10 @@ SOURCE = Record(
     fields=(
         Field("slug", "string", "The source's key, as in its page's address.", lambda s: s.slug,
               required=True, unique=True, pattern=SLUG_PATTERN),
-        Field("title", "string", "The document's title.", lambda s: s.title, required=True),
+        Field("title", "string", "The document's title, in its own language (never translated).",
+              lambda s: s.title, required=True),
+        Field("language", "string", "The language the document is written in (a BCP 47 code: en, uk…): "
+              "its title and its quotes are in it.", lambda s: s.language, required=True),
         Field("publisher", "string", "Who published it.", text("publisher")),
         Field("kind", "string", "What kind of document it is.", lambda s: s.kind, required=True,
               enum=tuple(SourceKind.values)),
@@ -420,7 +452,8 @@ SOURCE = Record(
               lambda s: date_value(s.covers_from)),
         Field("covers_to", "date", "The latest date of a passage it dates.",
               lambda s: date_value(s.covers_to)),
-        Field("description", "string", "A short description.", text("description")),
+        Field("description", "string", "A short description.", text("description"),
+              translated="description"),
     ),
 )  # fmt: skip
 
@@ -438,10 +471,10 @@ SOURCE_PART = Record(
               pattern=SLUG_PATTERN),
         Field("position", "integer", "The part's place in the source's text, 1 for the first.",
               lambda p: p.position, required=True, minimum=1),
-        Field("title", "string", "The part's title.", lambda p: p.title, required=True),
+        *bilingual(Field("title", "string", "The part's title.", lambda p: p.title, required=True)),
         partial_date("dated_on", "dated_precision", "The part's date"),
         precision("dated_precision", "the part"),
-        Field("note", "string", "What the part's date rests on.", text("note")),
+        *bilingual(Field("note", "string", "What the part's date rests on.", text("note"))),
     ),
 )  # fmt: skip
 
@@ -479,7 +512,7 @@ CITATION = Record(
         Field("quote", "string", "The quote, character for character as in the source.",
               lambda c: c.quote, required=True),
         Field("locator", "string", "Where in the source: entry, paragraph.", text("locator")),
-        Field("note", "string", "A note on the quote.", text("note")),
+        *bilingual(Field("note", "string", "A note on the quote.", text("note"))),
         Field("fact_kind", "string", "The kind of fact it supports.", lambda c: fact_of(c)[0],
               required=True, enum=("pledge", "membership", "meeting", "headlinecount")),
         Field("fact", "string", "The key of that fact: a pledge's ref, a role's ref, a meeting's or a "
@@ -498,7 +531,7 @@ MEETING = Record(
     fields=(
         Field("slug", "string", "The meeting's key.", lambda m: m.slug, required=True, unique=True,
               pattern=SLUG_PATTERN),
-        Field("title", "string", "The meeting's name.", lambda m: m.title, required=True),
+        *bilingual(Field("title", "string", "The meeting's name.", lambda m: m.title, required=True)),
         partial_date("held_on", "held_precision", "When it was held"),
         precision("held_precision", "the meeting"),
         Field("place", "string", "Where it was held.", text("place")),
@@ -506,7 +539,7 @@ MEETING = Record(
               enum=tuple(MeetingFormat.values)),
         Field("hosts", "string", "The slugs of its hosts, separated by spaces.",
               lambda m: joined(h.slug for h in m.hosts.all()), separator=" "),
-        Field("agreed", "string", "What was agreed, as the sources say.", text("agreed")),
+        *bilingual(Field("agreed", "string", "What was agreed, as the sources say.", text("agreed"))),
     ),
     more=(
         Field("format_label", "string", "The format in words.", lambda m: m.get_format_display(),
@@ -532,7 +565,7 @@ HEADLINE_COUNT = Record(
               minimum=0),
         Field("qualifier", "string", "How exact the number is, as the text words it.", text("qualifier"),
               enum=QUALIFIERS),
-        Field("counts", "string", "What it counts.", lambda c: c.counts, required=True),
+        *bilingual(Field("counts", "string", "What it counts.", lambda c: c.counts, required=True)),
         Field("kind", "string", "What kind of count it is.", lambda c: c.kind, required=True,
               enum=tuple(CountKind.values)),
         partial_date("as_of", "as_of_precision", "When the count was true"),

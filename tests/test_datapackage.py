@@ -268,17 +268,21 @@ def test_a_json_ld_block_escapes_what_would_close_it_and_still_reads_as_the_same
 
 EXPORT_HEADERS = {
     "pledges:pledge_list": [
-        "id", "ref", "members", "member_names", "lead_kind", "country_codes", "type", "status", "stance",
-        "summary", "conditions", "announced_on", "announced_precision", "reported_on", "reported_precision",
-        "quantity_qualifier", "quantity", "quantity_unit", "amount_qualifier", "amount", "currency", "note",
-        "updated_at", "sources", "citations",
+        "id", "ref", "members", "member_names", "member_names_uk", "lead_kind", "country_codes", "type",
+        "status", "stance", "summary", "summary_uk", "conditions", "conditions_uk", "announced_on",
+        "announced_precision", "reported_on", "reported_precision", "quantity_qualifier", "quantity",
+        "quantity_unit", "amount_qualifier", "amount", "currency", "note", "note_uk", "updated_at", "sources",
+        "citations",
     ],
-    "pledges:member_list": ["slug", "name", "kind", "part_of", "country_code", "region", "roles", "pledges"],
+    "pledges:member_list": [
+        "slug", "name", "name_uk", "kind", "part_of", "country_code", "region", "roles", "pledges",
+    ],
     "pledges:source_list": [
-        "slug", "title", "publisher", "kind", "url", "published_on", "seen_on", "citations",
+        "slug", "title", "language", "publisher", "kind", "url", "published_on", "seen_on", "citations",
     ],
     "pledges:meeting_list": [
-        "slug", "title", "held_on", "held_precision", "place", "format", "hosts", "agreed",
+        "slug", "title", "title_uk", "held_on", "held_precision", "place", "format", "hosts", "agreed",
+        "agreed_uk",
     ],
 }  # fmt: skip
 
