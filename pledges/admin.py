@@ -19,8 +19,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from pledges.editors_home import lacking_ukrainian
 from pledges.forms import (
     CitationAdminForm,
     CitationInlineForm,
@@ -54,9 +57,9 @@ from pledges.models import (
 )
 from pledges.services import PublishResult, mark_ready, publish_pledges, review_required, unpublish_pledges
 
-admin.site.site_header = "Pledge tracker: editors"
-admin.site.site_title = "Pledge tracker admin"
-admin.site.index_title = "Data"
+admin.site.site_header = _("Pledge tracker: editors")
+admin.site.site_title = _("Pledge tracker admin")
+admin.site.index_title = _("Data")
 
 # How many protected objects a refusal message names before it says "and N more".
 NAMED_IN_MESSAGE = 5
@@ -66,6 +69,24 @@ def admin_link(obj) -> str:
     """A link to an object's admin change page, with its name as the text."""
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
     return format_html('<a href="{}">{}</a>', url, obj)
+
+
+class UkrainianTranslationFilter(admin.SimpleListFilter):
+    """Ukrainian translation, missing or present: missing when any of the record's English texts
+    (summary, conditions, note; name, description…) has an empty Ukrainian twin."""
+
+    title = _("Ukrainian translation")
+    parameter_name = "ukrainian"
+
+    def lookups(self, request: HttpRequest, model_admin) -> tuple:
+        return (("missing", _("missing")), ("present", _("present")))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "missing":
+            return queryset.filter(lacking_ukrainian(queryset.model))
+        if self.value() == "present":
+            return queryset.exclude(lacking_ukrainian(queryset.model))
+        return queryset
 
 
 def citation_prefill(source: Source, quote: str, locator: str) -> dict:
@@ -207,7 +228,7 @@ class EditorAdmin(SimpleHistoryAdmin):
         ids = [value for value in (request.GET.get("a"), request.GET.get("b")) if value and value.isdigit()]
         chosen = list(versions.filter(history_id__in=ids).order_by("history_date", "history_id"))
         if len(chosen) != 2:
-            self.message_user(request, "Choose two versions to compare.", messages.WARNING)
+            self.message_user(request, gettext("Choose two versions to compare."), messages.WARNING)
             return HttpResponseRedirect(
                 reverse(
                     f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_history", args=[obj.pk]
@@ -228,7 +249,7 @@ class EditorAdmin(SimpleHistoryAdmin):
         ]
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Compare two versions of “{obj}”",
+            "title": gettext("Compare two versions of “%(record)s”") % {"record": obj},
             "opts": self.model._meta,
             "original": obj,
             "older": older,
@@ -264,8 +285,10 @@ class EditorAdmin(SimpleHistoryAdmin):
             )
             self.message_user(
                 request,
-                "Invisible control characters (often pasted from a PDF) were removed from: "
-                f"{labels or ', '.join(removed)}.",
+                gettext(
+                    "Invisible control characters (often pasted from a PDF) were removed from: %(fields)s."
+                )
+                % {"fields": labels or ", ".join(removed)},
                 messages.WARNING,
             )
         return super().save_form(request, form, change)
@@ -293,9 +316,16 @@ class EditorAdmin(SimpleHistoryAdmin):
     def refusal_message(self, error: ProtectedError | RestrictedError) -> str:
         blocking = list(getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", []))
         named = format_html_join(", ", "{}", ((str(obj),) for obj in blocking[:NAMED_IN_MESSAGE]))
-        more = f" and {len(blocking) - NAMED_IN_MESSAGE} more" if len(blocking) > NAMED_IN_MESSAGE else ""
+        more = (
+            gettext(" and %(count)d more") % {"count": len(blocking) - NAMED_IN_MESSAGE}
+            if len(blocking) > NAMED_IN_MESSAGE
+            else ""
+        )
         return format_html(
-            "Nothing was deleted: other records depend on it ({}{}). {}", named, more, self.protected_hint
+            gettext("Nothing was deleted: other records depend on it ({}{}). {}"),
+            named,
+            more,
+            self.protected_hint,
         )
 
 
@@ -309,7 +339,7 @@ class CitationInline(admin.StackedInline):
         return formset
 
     extra = 0
-    fields = ("source", "quote", "part", "locator", "note", "editor_note", "opened_state")
+    fields = ("source", "quote", "part", "locator", "note", "note_uk", "editor_note", "opened_state")
     autocomplete_fields = ("source",)
 
 
@@ -338,7 +368,17 @@ class SourcePartInline(admin.TabularInline):
     model = SourcePart
     form = CleanTextModelForm
     extra = 0
-    fields = ("position", "title", "starts_with", "dated_on", "dated_precision", "note", "opened_state")
+    fields = (
+        "position",
+        "title",
+        "title_uk",
+        "starts_with",
+        "dated_on",
+        "dated_precision",
+        "note",
+        "note_uk",
+        "opened_state",
+    )
 
 
 @admin.register(Source)
@@ -350,18 +390,21 @@ class SourceAdmin(EditorAdmin):
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_on"
     fieldsets = (
-        (None, {"fields": ("title", "slug", "publisher", "kind", "url", "opened_state")}),
-        ("Dates", {"fields": ("published_on", ("covers_from", "covers_to"), "seen_on")}),
+        (None, {"fields": ("title", "slug", "publisher", "kind", "language", "url", "opened_state")}),
+        (_("Dates"), {"fields": ("published_on", ("covers_from", "covers_to"), "seen_on")}),
         (
-            "Content",
+            _("Content"),
             {
-                "fields": ("description", "text"),
-                "description": "Paste the document's text: quotes citing this source are checked against it.",
+                "fields": ("description", "description_uk", "text"),
+                "description": _(
+                    "Paste the document's text: quotes citing this source are checked against it. "
+                    "The text and the title stay in the document's own language, never translated."
+                ),
             },
         ),
     )
     inlines = (SourcePartInline,)
-    protected_hint = (
+    protected_hint = _(
         "A source quoted by citations is kept so that every fact stays traceable. "
         "Point those citations at another source, or remove them, first."
     )
@@ -406,20 +449,27 @@ class SourceAdmin(EditorAdmin):
                     )
                     self.message_user(
                         request,
-                        "Invisible control characters (often pasted from a PDF) were removed from: "
-                        f"{labels}.",
+                        gettext(
+                            "Invisible control characters (often pasted from a PDF) were removed from: "
+                            "%(fields)s."
+                        )
+                        % {"fields": labels},
                         messages.WARNING,
                     )
-                state = "published" if pledge.is_published else "saved as a draft"
+                recorded = (
+                    gettext(
+                        'The pledge <a href="{}">{}</a> was published with its citation. Select another '
+                        "passage to record the next fact."
+                    )
+                    if pledge.is_published
+                    else gettext(
+                        'The pledge <a href="{}">{}</a> was saved as a draft with its citation. Select '
+                        "another passage to record the next fact."
+                    )
+                )
                 self.message_user(
                     request,
-                    format_html(
-                        'The pledge <a href="{}">{}</a> was {} with its citation. Select another passage to '
-                        "record the next fact.",
-                        reverse("admin:pledges_pledge_change", args=[pledge.pk]),
-                        pledge,
-                        state,
-                    ),
+                    format_html(recorded, reverse("admin:pledges_pledge_change", args=[pledge.pk]), pledge),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(request.path)
@@ -437,7 +487,7 @@ class SourceAdmin(EditorAdmin):
         }
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Record a fact from “{source}”",
+            "title": gettext("Record a fact from “%(source)s”") % {"source": source},
             "source": source,
             "paragraphs": paragraphs,
             "form": form,
@@ -448,7 +498,7 @@ class SourceAdmin(EditorAdmin):
         }
         return TemplateResponse(request, "admin/pledges/source/cite.html", context, status=status)
 
-    @admin.display(description="Citations", ordering="citation_total")
+    @admin.display(description=_("Citations"), ordering="citation_total")
     def citation_count(self, obj: Source) -> int:
         return obj.citation_total
 
@@ -457,7 +507,18 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     form = MembershipAdminForm
     extra = 0
-    fields = ("role", "detail", "since", "since_precision", "ref", "note", "is_published", "opened_state")
+    fields = (
+        "role",
+        "detail",
+        "detail_uk",
+        "since",
+        "since_precision",
+        "ref",
+        "note",
+        "note_uk",
+        "is_published",
+        "opened_state",
+    )
     show_change_link = True
 
 
@@ -470,8 +531,8 @@ class PledgePartyInline(admin.TabularInline):
     extra = 1
     fields = ("member", "position", "opened_state")
     autocomplete_fields = ("member",)
-    verbose_name = "party"
-    verbose_name_plural = "Parties (the lead first, where the text names one)"
+    verbose_name = _("party")
+    verbose_name_plural = _("Parties (the lead first, where the text names one)")
 
 
 @admin.register(ReviewEntry)
@@ -487,9 +548,9 @@ class ReviewEntryAdmin(EditorAdmin):
     list_select_related = ("source",)
     search_fields = ("passage", "why")
     autocomplete_fields = ("source",)
-    fields = ("source", "position", "passage", "part", "facts", "reason", "why", "opened_state")
+    fields = ("source", "position", "passage", "part", "facts", "reason", "why", "why_uk", "opened_state")
 
-    @admin.display(description="Passage")
+    @admin.display(description=_("Passage"))
     def short_passage(self, obj: ReviewEntry) -> str:
         return obj.passage[:90]
 
@@ -497,12 +558,12 @@ class ReviewEntryAdmin(EditorAdmin):
 @admin.register(Member)
 class MemberAdmin(EditorAdmin):
     form = MemberAdminForm
-    list_display = ("name", "slug", "kind", "country", "region")
-    list_filter = ("kind", "region")
-    search_fields = ("name", "slug")
+    list_display = ("name", "name_uk", "slug", "kind", "country", "region")
+    list_filter = ("kind", "region", UkrainianTranslationFilter)
+    search_fields = ("name", "name_uk", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (MembershipInline,)
-    protected_hint = (
+    protected_hint = _(
         "A member with pledges is kept: delete their pledges, or give them to another member, first."
     )
 
@@ -513,7 +574,7 @@ class MembershipAdmin(CitationPrefillMixin, EditorAdmin):
     list_display = ("member", "role", "detail", "since", "is_published")
     list_filter = ("role", "is_published")
     list_select_related = ("member",)
-    search_fields = ("member__name", "detail", "ref")
+    search_fields = ("member__name", "detail", "detail_uk", "ref")
     autocomplete_fields = ("member", "meeting")
     inlines = (MembershipCitationInline,)
 
@@ -521,11 +582,12 @@ class MembershipAdmin(CitationPrefillMixin, EditorAdmin):
 @admin.register(PledgeType)
 class PledgeTypeAdmin(EditorAdmin):
     form = PledgeTypeAdminForm
-    list_display = ("name", "slug", "order")
+    list_display = ("name", "name_uk", "slug", "order")
     list_editable = ("order",)
-    search_fields = ("name", "slug")
+    list_filter = (UkrainianTranslationFilter,)
+    search_fields = ("name", "name_uk", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    protected_hint = "A type of help that pledges use is kept: move those pledges to another type first."
+    protected_hint = _("A type of help that pledges use is kept: move those pledges to another type first.")
 
 
 @admin.register(Pledge)
@@ -547,9 +609,19 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
         "status",
         "pledge_type",
         "parties__member__region",
+        UkrainianTranslationFilter,
     )
     list_select_related = ("pledge_type",)
-    search_fields = ("summary", "conditions", "parties__member__name", "pledge_type__name", "ref")
+    search_fields = (
+        "summary",
+        "summary_uk",
+        "conditions",
+        "conditions_uk",
+        "parties__member__name",
+        "parties__member__name_uk",
+        "pledge_type__name",
+        "ref",
+    )
     autocomplete_fields = ("pledge_type",)
     readonly_fields = ("ref", "ready_by", "ready_at", "created_at", "updated_at")
     date_hierarchy = "announced_on"
@@ -557,13 +629,13 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
     history_related = (("Its citations", Citation, "pledge_id"), ("Its parties", PledgeParty, "pledge_id"))
     actions = ("mark_ready_selected", "publish_selected", "unpublish_selected")
     fieldsets = (
-        (None, {"fields": ("pledge_type", "status", "summary", "conditions")}),
+        (None, {"fields": ("pledge_type", "status", "summary", "summary_uk", "conditions", "conditions_uk")}),
         (
-            "When",
+            _("When"),
             {"fields": (("announced_on", "announced_precision"), ("reported_on", "reported_precision"))},
         ),
         (
-            "How much",
+            _("How much"),
             {
                 "fields": (
                     ("quantity_qualifier", "quantity", "quantity_unit"),
@@ -572,10 +644,11 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
             },
         ),
         (
-            "Review",
+            _("Review"),
             {
                 "fields": (
                     "note",
+                    "note_uk",
                     "editor_note",
                     "is_published",
                     "change_reason",
@@ -599,11 +672,11 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
             .prefetch_related(parties_prefetch())
         )
 
-    @admin.display(description="Parties")
+    @admin.display(description=_("Parties"))
     def parties(self, obj: Pledge) -> str:
         return obj.parties_display
 
-    @admin.display(description="Summary")
+    @admin.display(description=_("Summary"))
     def short_summary(self, obj: Pledge) -> str:
         return obj.summary if len(obj.summary) <= 90 else obj.summary[:89].rstrip() + "…"
 
@@ -617,7 +690,7 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
             for name, options in self.fieldsets
         ]
 
-    @admin.display(description="Citations", ordering="citation_total")
+    @admin.display(description=_("Citations"), ordering="citation_total")
     def citation_count(self, obj: Pledge) -> int:
         return obj.citation_total
 
@@ -673,34 +746,49 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
             obj.save()
         formset.save_m2m()
 
-    @admin.action(description="Mark selected drafts ready for review", permissions=["change"])
+    @admin.action(description=_("Mark selected drafts ready for review"), permissions=["change"])
     def mark_ready_selected(self, request: HttpRequest, queryset: QuerySet[Pledge]) -> None:
-        marked = mark_ready(queryset, request.user)
-        self.message_user(
-            request,
-            f"Marked {len(marked)} draft{'s' if len(marked) != 1 else ''} ready for review"
-            + (": another editor can now publish them." if review_required() else "."),
-            messages.SUCCESS,
+        marked = len(mark_ready(queryset, request.user))
+        message = (
+            ngettext(
+                "Marked %(count)d draft ready for review: another editor can now publish it.",
+                "Marked %(count)d drafts ready for review: another editor can now publish them.",
+                marked,
+            )
+            if review_required()
+            else ngettext(
+                "Marked %(count)d draft ready for review.",
+                "Marked %(count)d drafts ready for review.",
+                marked,
+            )
         )
+        self.message_user(request, message % {"count": marked}, messages.SUCCESS)
 
-    @admin.action(description="Publish selected pledges", permissions=["change"])
+    @admin.action(description=_("Publish selected pledges"), permissions=["change"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Pledge]) -> None:
-        self.report(request, publish_pledges(queryset, request.user), "Published")
+        self.report(request, publish_pledges(queryset, request.user), published=True)
 
-    @admin.action(description="Unpublish selected pledges (back to drafts)", permissions=["change"])
+    @admin.action(description=_("Unpublish selected pledges (back to drafts)"), permissions=["change"])
     def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Pledge]) -> None:
-        self.report(request, unpublish_pledges(queryset, request.user), "Unpublished")
+        self.report(request, unpublish_pledges(queryset, request.user), published=False)
 
-    def report(self, request: HttpRequest, result: PublishResult, done: str) -> None:
+    def report(self, request: HttpRequest, result: PublishResult, published: bool) -> None:
         if result.changed:
             count = len(result.changed)
-            self.message_user(request, f"{done} {count} pledge{'s' if count != 1 else ''}.", messages.SUCCESS)
+            done = (
+                ngettext("Published %(count)d pledge.", "Published %(count)d pledges.", count)
+                if published
+                else ngettext("Unpublished %(count)d pledge.", "Unpublished %(count)d pledges.", count)
+            )
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
         if result.without_citation:
             self.message_user(
                 request,
                 format_html(
-                    "Not published, because they have no citation yet: {}. "
-                    "Add a citation to each, then publish again.",
+                    gettext(
+                        "Not published, because they have no citation yet: {}. "
+                        "Add a citation to each, then publish again."
+                    ),
                     format_html_join(", ", "{}", ((admin_link(p),) for p in result.without_citation)),
                 ),
                 messages.WARNING,
@@ -709,8 +797,10 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
             self.message_user(
                 request,
                 format_html(
-                    "Not published, because review before publishing is on and another editor has not "
-                    "marked them ready (or you marked them yourself): {}.",
+                    gettext(
+                        "Not published, because review before publishing is on and another editor has not "
+                        "marked them ready (or you marked them yourself): {}."
+                    ),
                     format_html_join(", ", "{}", ((admin_link(p),) for p in result.not_reviewed)),
                 ),
                 messages.WARNING,
@@ -721,15 +811,20 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
             and not result.without_citation
             and not result.not_reviewed
         ):
-            self.message_user(request, f"Nothing to do: the selected pledges were already {done.lower()}.")
+            self.message_user(
+                request,
+                gettext("Nothing to do: the selected pledges were already published.")
+                if published
+                else gettext("Nothing to do: the selected pledges were already unpublished."),
+            )
 
 
 @admin.register(Meeting)
 class MeetingAdmin(CitationPrefillMixin, EditorAdmin):
     form = MeetingAdminForm
     list_display = ("title", "held_on", "place", "format", "is_published")
-    list_filter = ("format", "is_published")
-    search_fields = ("title", "place", "agreed")
+    list_filter = ("format", "is_published", UkrainianTranslationFilter)
+    search_fields = ("title", "title_uk", "place", "agreed", "agreed_uk")
     autocomplete_fields = ("hosts",)
     prepopulated_fields = {"slug": ("title",)}
     inlines = (MeetingCitationInline,)
@@ -739,9 +834,9 @@ class MeetingAdmin(CitationPrefillMixin, EditorAdmin):
 class HeadlineCountAdmin(CitationPrefillMixin, EditorAdmin):
     form = HeadlineCountAdminForm
     list_display = ("__str__", "kind", "as_of", "is_published")
-    list_filter = ("kind", "is_published")
+    list_filter = ("kind", "is_published", UkrainianTranslationFilter)
     list_select_related = ("meeting",)
-    search_fields = ("counts", "slug")
+    search_fields = ("counts", "counts_uk", "slug")
     autocomplete_fields = ("meeting",)
     inlines = (CountCitationInline,)
 
@@ -760,7 +855,7 @@ class CitationAdmin(EditorAdmin):
     )
     search_fields = ("quote", "locator", "source__title")
     autocomplete_fields = ("source", "pledge", "membership", "meeting", "headline_count")
-    protected_hint = (
+    protected_hint = _(
         "A published pledge keeps at least one citation: add another citation to it, "
         "or unpublish it, before deleting this one."
     )
@@ -774,7 +869,7 @@ class CitationAdmin(EditorAdmin):
         )
         return super().get_queryset(request).prefetch_related(parties)
 
-    @admin.display(description="Quote")
+    @admin.display(description=_("Quote"))
     def short_quote(self, obj: Citation) -> str:
         return obj.quote[:80]
 
@@ -792,7 +887,7 @@ class CitationAdmin(EditorAdmin):
             .select_related("pledge_type")
         )
         protected = list(protected) + [
-            format_html("{}: a published pledge, left without any citation", admin_link(pledge))
+            format_html(gettext("{}: a published pledge, left without any citation"), admin_link(pledge))
             for pledge in bare
         ]
         return deleted, model_count, perms_needed, protected

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from pledges.conflicts import ThreeWayMergeMixin, opened_state_field
@@ -46,6 +47,26 @@ NO_CITATION_MESSAGE = (
 )
 
 
+# Under every Ukrainian field, beside its English twin.
+UKRAINIAN_HELP = _(
+    "The Ukrainian translation of the English above, which is the reference text. Names as Ukrainian "
+    "media write them. Quotes are never translated: words quoted from a source stay as the source has "
+    "them, inside “…”. Left empty, the public pages show the English, marked “in English”."
+)
+
+
+def mark_languages(form: forms.BaseForm) -> None:
+    """Pair each English text with its Ukrainian twin (`summary` and `summary_uk`): the Ukrainian box
+    says what it is, and each box names its language so spelling checkers and screen readers follow."""
+    for name, field in form.fields.items():
+        english = name.removesuffix("_uk")
+        if name == english or english not in form.fields:
+            continue
+        field.help_text = UKRAINIAN_HELP
+        field.widget.attrs["lang"] = "uk"
+        form.fields[english].widget.attrs["lang"] = "en"
+
+
 class CleanTextModelForm(ThreeWayMergeMixin, forms.ModelForm):
     """An editor's model form: its text input loses, before anything checks it, the control characters
     that XML forbids (pasted from PDFs; `controls_removed` names the fields that had some), and a save
@@ -55,6 +76,10 @@ class CleanTextModelForm(ThreeWayMergeMixin, forms.ModelForm):
     controls_removed: tuple[str, ...] = ()
     opened_state = opened_state_field()
     merge_on_clean = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        mark_languages(self)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -277,9 +302,21 @@ class SourceAdminForm(SlugFromNameMixin, CleanTextModelForm):
             "covers_from",
             "covers_to",
             "seen_on",
+            "language",
             "description",
+            "description_uk",
             "text",
         )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            # Most documents are English: left empty, the language is the model's default.
+            self.fields["language"].required = False
+            self.fields["language"].widget.attrs["size"] = 8
+
+    def clean_language(self) -> str:
+        return (self.cleaned_data.get("language") or "").strip() or Source._meta.get_field("language").default
 
     def clean_url(self) -> str:
         """Refuse a URL already recorded, also written with another scheme, case, trailing slash or
@@ -333,7 +370,17 @@ class SourceAdminForm(SlugFromNameMixin, CleanTextModelForm):
 class MemberAdminForm(SlugFromNameMixin, CleanTextModelForm):
     class Meta:
         model = Member
-        fields = ("name", "slug", "kind", "country", "region", "part_of", "description")
+        fields = (
+            "name",
+            "name_uk",
+            "slug",
+            "kind",
+            "country",
+            "region",
+            "part_of",
+            "description",
+            "description_uk",
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -354,7 +401,7 @@ class MemberAdminForm(SlugFromNameMixin, CleanTextModelForm):
 class PledgeTypeAdminForm(SlugFromNameMixin, CleanTextModelForm):
     class Meta:
         model = PledgeType
-        fields = ("name", "slug", "description", "order")
+        fields = ("name", "name_uk", "slug", "description", "description_uk", "order")
 
 
 class MembershipAdminForm(PartialDateMixin, CleanTextModelForm):
@@ -366,11 +413,13 @@ class MembershipAdminForm(PartialDateMixin, CleanTextModelForm):
             "member",
             "role",
             "detail",
+            "detail_uk",
             "meeting",
             "since",
             "since_precision",
             "ref",
             "note",
+            "note_uk",
             "is_published",
         )
 
@@ -399,6 +448,7 @@ class MeetingAdminForm(SlugFromNameMixin, PartialDateMixin, CleanTextModelForm):
         model = Meeting
         fields = (
             "title",
+            "title_uk",
             "slug",
             "held_on",
             "held_precision",
@@ -406,6 +456,7 @@ class MeetingAdminForm(SlugFromNameMixin, PartialDateMixin, CleanTextModelForm):
             "format",
             "hosts",
             "agreed",
+            "agreed_uk",
             "is_published",
         )
 
@@ -420,6 +471,7 @@ class HeadlineCountAdminForm(PartialDateMixin, CleanTextModelForm):
             "number",
             "qualifier",
             "counts",
+            "counts_uk",
             "kind",
             "as_of",
             "as_of_precision",
@@ -450,11 +502,11 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
     merge_on_clean = False
     merge_strict = True
     change_reason = forms.CharField(
-        label="Reason for this change",
+        label=_("Reason for this change"),
         required=False,
         max_length=CHANGE_REASON_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "vTextField"}),
-        help_text="Optional. Kept in the history with your change, for other editors.",
+        help_text=_("Optional. Kept in the history with your change, for other editors."),
     )
 
     class Meta:
@@ -463,7 +515,9 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
             "pledge_type",
             "status",
             "summary",
+            "summary_uk",
             "conditions",
+            "conditions_uk",
             "announced_on",
             "announced_precision",
             "reported_on",
@@ -475,13 +529,16 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
             "amount_qualifier",
             "currency",
             "note",
+            "note_uk",
             "editor_note",
             "is_published",
         )
-        labels = {"is_published": "Published"}
+        labels = {"is_published": _("Published")}
         help_texts = {
-            "is_published": "Ticked: visible to the public. Needs at least one citation. "
-            "Unticked: a draft only editors see.",
+            "is_published": _(
+                "Ticked: visible to the public. Needs at least one citation. "
+                "Unticked: a draft only editors see."
+            ),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -615,6 +672,7 @@ class CitationAdminForm(CleanTextModelForm):
             "part",
             "locator",
             "note",
+            "note_uk",
             "editor_note",
             "pledge",
             "membership",
@@ -703,48 +761,65 @@ class QuickPledgeForm(PartialDateMixin, forms.Form):
     partial_dates = (("announced_on", "announced_precision"),)
 
     quote = forms.CharField(
+        label=_("Quote"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
-        help_text="Select a passage in the text above, or choose “Quote this paragraph”, then trim it here.",
+        help_text=_(
+            "Select a passage in the text above, or choose “Quote this paragraph”, then trim it here."
+        ),
     )
-    locator = forms.CharField(max_length=300, required=False, help_text="Filled in from the paragraph.")
+    locator = forms.CharField(
+        label=_("Locator"), max_length=300, required=False, help_text=_("Filled in from the paragraph.")
+    )
     member = forms.ModelChoiceField(
-        queryset=Member.objects.order_by("name"), required=False, label="Member (already recorded)"
+        queryset=Member.objects.order_by("name"), required=False, label=_("Member (already recorded)")
     )
     new_member = forms.CharField(
         max_length=200,
         required=False,
-        label="…or a new member",
-        help_text="Its name, for example “Spain”. A country’s code is found from its name.",
+        label=_("…or a new member"),
+        help_text=_("Its name, for example “Spain”. A country’s code is found from its name."),
     )
     new_member_kind = forms.ChoiceField(
-        choices=Member.Kind.choices, initial=Member.Kind.COUNTRY, label="Kind"
+        choices=Member.Kind.choices, initial=Member.Kind.COUNTRY, label=_("Kind")
     )
-    pledge_type = forms.ModelChoiceField(queryset=PledgeType.objects.all(), label="Type of help")
+    pledge_type = forms.ModelChoiceField(queryset=PledgeType.objects.all(), label=_("Type of help"))
     status = forms.ChoiceField(
-        choices=[("", "— choose —"), *Status.choices],
-        help_text="See the codebook on the public About page: an offer on the ladder, or a stance.",
+        label=_("Status"),
+        choices=[("", _("— choose —")), *Status.choices],
+        help_text=_("See the codebook on the public About page: an offer on the ladder, or a stance."),
     )
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}))
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})
+    )
+    summary_uk = forms.CharField(
+        label=_("Summary (Ukrainian)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
+    )
     conditions = forms.CharField(
+        label=_("Conditions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example: once a ceasefire is agreed.",
+        help_text=_("For example: once a ceasefire is agreed."),
     )
-    announced_on = forms.DateField(required=False, label="Announced on")
+    announced_on = forms.DateField(required=False, label=_("Announced on"))
     announced_precision = forms.ChoiceField(
-        choices=DatePrecision.choices, initial=DatePrecision.UNKNOWN, required=False, label="Precision"
+        choices=DatePrecision.choices, initial=DatePrecision.UNKNOWN, required=False, label=_("Precision")
     )
     publish = forms.BooleanField(
-        required=False, label="Publish now", help_text="Unticked, the pledge is saved as a draft."
+        required=False, label=_("Publish now"), help_text=_("Unticked, the pledge is saved as a draft.")
     )
 
     def __init__(self, *args, source: Source, **kwargs) -> None:
         self.source = source
         self.instance = Pledge()  # PartialDateMixin reads the instance for an initial date
         super().__init__(*args, **kwargs)
+        mark_languages(self)
         if review_required():
-            self.fields["publish"].label = "Mark ready for review"
-            self.fields["publish"].help_text = "Review before publishing is on: another editor publishes it."
+            self.fields["publish"].label = _("Mark ready for review")
+            self.fields["publish"].help_text = _(
+                "Review before publishing is on: another editor publishes it."
+            )
 
     def full_clean(self) -> None:
         if self.is_bound and hasattr(self.data, "getlist"):
@@ -811,6 +886,7 @@ class QuickPledgeForm(PartialDateMixin, forms.Form):
                 pledge_type=data["pledge_type"],
                 status=data["status"],
                 summary=data["summary"],
+                summary_uk=data.get("summary_uk", ""),
                 conditions=data.get("conditions", ""),
                 announced_on=data.get("announced_on"),
                 announced_precision=data.get("announced_precision") or DatePrecision.UNKNOWN,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 # How Open Graph names each language's locale.
 OG_LOCALES = {"en": "en_GB", "uk": "uk_UA"}
@@ -21,18 +22,27 @@ class UrlLanguageMiddleware:
 
     Unlike Django's LocaleMiddleware it reads no cookie and no Accept-Language, so it adds no
     `Vary: Accept-Language`: an answer does not vary by it, and a shared cache keyed on it would keep
-    a copy per browser language of the very same page.
+    a copy per browser language of the very same page. The admin alone, which no cache keeps, follows
+    the editor's browser language (or Django's language cookie) instead.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        in_admin = request.path_info.startswith("/" + settings.ADMIN_PATH)
+        if in_admin:
+            # The admin is no public page: it follows the editor's browser (or the language cookie),
+            # as Django's LocaleMiddleware would, and says that its answers vary by it.
+            language = translation.get_language_from_request(request)
+        else:
+            language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if in_admin:
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
 

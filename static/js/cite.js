@@ -35,7 +35,9 @@
     quote.value = q;
     locator.value = where;
     updateLinks(q, where);
-    status.textContent = "Quote taken from " + where.toLowerCase() + ". Trim it if you need less.";
+    // The sentence in the editor's language comes from the page ("{where}" marks the locator).
+    var taken = text.getAttribute("data-taken") || "Quote taken from {where}. Trim it if you need less.";
+    status.textContent = taken.replace("{where}", where.toLowerCase());
   }
 
   function paragraphOf(node) {
