@@ -23,6 +23,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from pledges.models import STATUS_ICONS, STATUS_RANK, Member, PartyTally, Status, is_stance
+from pledges.translations import translated, translated_value
 
 FONTS = Path(__file__).resolve().parent / "data" / "fonts"
 REGULAR = FONTS / "DejaVuSans.ttf"
@@ -68,14 +69,21 @@ def card_counts(member: Member) -> tuple[list[tuple[str, Counter]], list[tuple[s
     tallies kept ready."""
     rows = (
         PartyTally.objects.filter(member=member)
-        .values("pledge_type_id", "pledge_type__name", "pledge_type__order", "status", n=F("pledges"))
+        .values(
+            "pledge_type_id",
+            "pledge_type__name",
+            "pledge_type__name_uk",
+            "pledge_type__order",
+            "status",
+            n=F("pledges"),
+        )
         .order_by("pledge_type__order", "pledge_type__name", "pledge_type_id")
     )
     offers: dict[tuple[int, str], Counter] = {}
     stances: dict[tuple[int, str], Counter] = {}
     for row in rows:
         table = stances if is_stance(row["status"]) else offers
-        key = (row["pledge_type_id"], row["pledge_type__name"])
+        key = (row["pledge_type_id"], translated_value(row, "pledge_type__name").text)
         table.setdefault(key, Counter())[row["status"]] += row["n"]
     return (
         [(name, statuses) for (_, name), statuses in offers.items()],
@@ -97,7 +105,7 @@ class Card:
     @classmethod
     def build(cls, member: Member, offers, stances, as_of, site_name: str, site_url: str) -> "Card":
         return cls(
-            name=member.name,
+            name=translated(member, "name").text,
             offers=tuple((name, status_words(statuses)) for name, statuses in offers),
             stances=tuple((name, status_words(statuses)) for name, statuses in stances),
             as_of=timezone.localdate(as_of) if isinstance(as_of, datetime) else as_of,

@@ -29,6 +29,7 @@ from pledges.models import Member, Pledge, PledgeType, parties_prefetch
 from pledges.services import public_dates
 from pledges.templatetags.tracker import parties_text
 from pledges.text import xml_safe
+from pledges.translations import translated
 
 PAGE_SIZE = 50
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
@@ -146,16 +147,17 @@ class PledgeFeed(Feed):
         return pledges
 
     def item_title(self, item: Pledge) -> str:
-        return f"{parties_text(item)}: {item.pledge_type.name} — {item.get_status_display().lower()}"
+        type_name = translated(item.pledge_type, "name")
+        return f"{parties_text(item)}: {type_name} — {item.get_status_display().lower()}"
 
     def item_description(self, item: Pledge) -> str:
         """HTML in the feed: every value is escaped, so a summary's markup shows as text."""
         status = item.get_status_display()
         parts = [
-            ("", item.summary),
+            ("", translated(item, "summary")),
             ("Parties: " if item.is_joint else "Party: ", parties_text(item)),
             ("Status: ", f"{status} (a stance, not an offer)" if item.is_stance else status),
-            ("Conditions: ", item.conditions),
+            ("Conditions: ", translated(item, "conditions")),
             ("Quantity: ", item.quantity_display),
             ("Amount: ", item.amount_display),
             ("Announced: ", item.announced_display if item.announced_on else ""),
@@ -180,7 +182,7 @@ class PledgeFeed(Feed):
         return SITE_NAME
 
     def item_categories(self, item: Pledge) -> list[str]:
-        return [item.pledge_type.name, item.get_status_display()]
+        return [translated(item.pledge_type, "name"), item.get_status_display()]
 
 
 class MemberPledgeFeed(PledgeFeed):
@@ -190,10 +192,10 @@ class MemberPledgeFeed(PledgeFeed):
         return get_object_or_404(Member, slug=slug)
 
     def title(self, obj: FeedPage) -> str:
-        return f"{obj.subject.name}: new and changed pledges · {SITE_NAME}"
+        return f"{translated(obj.subject, 'name')}: new and changed pledges · {SITE_NAME}"
 
     def subtitle(self, obj: FeedPage) -> str:
-        return f"Pledges by {obj.subject.name} to Ukraine’s security."
+        return f"Pledges by {translated(obj.subject, 'name')} to Ukraine’s security."
 
     def link(self, obj: FeedPage) -> str:
         return obj.subject.get_absolute_url()
@@ -209,10 +211,10 @@ class TypePledgeFeed(PledgeFeed):
         return get_object_or_404(PledgeType, slug=slug)
 
     def title(self, obj: FeedPage) -> str:
-        return f"{obj.subject.name}: new and changed pledges · {SITE_NAME}"
+        return f"{translated(obj.subject, 'name')}: new and changed pledges · {SITE_NAME}"
 
     def subtitle(self, obj: FeedPage) -> str:
-        return f"Pledges of this type to Ukraine’s security: {obj.subject.name}."
+        return f"Pledges of this type to Ukraine’s security: {translated(obj.subject, 'name')}."
 
     def link(self, obj: FeedPage) -> str:
         return obj.subject.get_absolute_url()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from pledges.models import STATUS_RANK, Member, PartyTally, PledgeType, Status
+from pledges.translations import translated
 
 RANK_TO_STATUS = {rank: status for status, rank in STATUS_RANK.items()}
 
@@ -105,14 +106,15 @@ def render_cells(rows: list[Row]) -> list[Row]:
     list_url = reverse("pledges:pledge_list")
     types = {}
     for row in rows:
-        member_name, member_slug = escape(row.member.name), escape(quote(row.member.slug))
+        member_name = escape(translated(row.member, "name"))
+        member_slug = escape(quote(row.member.slug))
         for cell in row.cells:
             if not cell.status:
                 cell.html = EMPTY_CELL
                 continue
             if cell.pledge_type.pk not in types:
                 types[cell.pledge_type.pk] = (
-                    escape(cell.pledge_type.name),
+                    escape(translated(cell.pledge_type, "name")),
                     escape(quote(cell.pledge_type.slug)),
                 )
             type_name, type_slug = types[cell.pledge_type.pk]

@@ -42,11 +42,21 @@ def translated(obj, field: str, language: str | None = None) -> Text:
     the column is filled in, else the English with `fallback` set (in English, never a fallback).
 
     An English text that is empty stays empty and is no fallback: there is nothing to translate."""
-    english = getattr(obj, field) or ""
     language = reader_language(language)
+    own = getattr(obj, f"{field}_{language}", "") if language in TRANSLATED_LANGUAGES else ""
+    return _choose(getattr(obj, field) or "", own or "", language)
+
+
+def translated_value(row: dict, key: str, language: str | None = None) -> Text:
+    """The same choice for a row of `.values()`: `row[key]`, or `row[key + "_uk"]` in Ukrainian."""
+    language = reader_language(language)
+    own = row.get(f"{key}_{language}", "") if language in TRANSLATED_LANGUAGES else ""
+    return _choose(row.get(key) or "", own or "", language)
+
+
+def _choose(english: str, own: str, language: str) -> Text:
     if language not in TRANSLATED_LANGUAGES:
         return Text(english, CANONICAL_LANGUAGE)
-    own = getattr(obj, f"{field}_{language}", "") or ""
     if own.strip():
         return Text(own, language)
     return Text(english, CANONICAL_LANGUAGE, fallback=bool(english.strip()))

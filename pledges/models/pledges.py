@@ -330,7 +330,9 @@ class Pledge(models.Model):
 
     @property
     def parties_display(self) -> str:
-        return ", ".join(member.name for member in self.party_members)
+        from pledges.translations import translated
+
+        return ", ".join(translated(member, "name") for member in self.party_members)
 
     def partners_of(self, member: Member) -> list[Member]:
         """The other parties, for "jointly with …" on `member`'s page."""

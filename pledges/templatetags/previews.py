@@ -25,6 +25,7 @@ from pledges.cards import HEIGHT, SITE_TAGLINE, WIDTH
 from pledges.context_processors import SITE_NAME
 from pledges.languages import OG_LOCALES, alternates, other_languages
 from pledges.templatetags.tracker import and_join, parties_text
+from pledges.translations import translated
 
 register = template.Library()
 
@@ -94,7 +95,7 @@ def listing_total(context) -> int | None:
 def card_image(member) -> tuple[str, str]:
     return (
         reverse("pledges:member_card_png", args=[member.slug]),
-        f"{member.name}: pledges to Ukraine’s security by type of help and status",
+        f"{translated(member, 'name')}: pledges to Ukraine’s security by type of help and status",
     )
 
 
@@ -122,7 +123,8 @@ def member_list(context) -> Preview:
 
 def member_detail(context) -> Preview:
     member, summary = context["member"], context["summary"]
-    offered = [group.pledge_type.name for group in summary.offers]
+    name = translated(member, "name")
+    offered = [translated(group.pledge_type, "name") for group in summary.offers]
     if summary.offer_total or summary.stance_total:
         counts = []
         if summary.offer_total:
@@ -130,15 +132,11 @@ def member_detail(context) -> Preview:
             counts.append(f"{plural(summary.offer_total, 'offer')} ({kinds})")
         if summary.stance_total:
             counts.append(plural(summary.stance_total, "stance"))
-        text = (
-            f"What {member.name} pledged to Ukraine’s security: {' and '.join(counts)}, each with its source."
-        )
+        text = f"What {name} pledged to Ukraine’s security: {' and '.join(counts)}, each with its source."
     else:
-        text = f"{member.name}: no published pledge to Ukraine’s security recorded yet."
+        text = f"{name}: no published pledge to Ukraine’s security recorded yet."
     image, alt = card_image(member)
-    return Preview(
-        f"{member.name}: pledges to Ukraine’s security", text, member.get_absolute_url(), "", image, alt
-    )
+    return Preview(f"{name}: pledges to Ukraine’s security", text, member.get_absolute_url(), "", image, alt)
 
 
 def pledge_list(context) -> Preview:
@@ -163,24 +161,26 @@ def pledge_list(context) -> Preview:
 
 def pledge_detail(context) -> Preview:
     pledge = context["pledge"]
-    text = f"{pledge.get_status_display()}: {pledge.summary}"
+    text = f"{pledge.get_status_display()}: {translated(pledge, 'summary')}"
     if pledge.conditions:
-        text += f" Conditions: {pledge.conditions}"
+        text += f" Conditions: {translated(pledge, 'conditions')}"
     image, alt = card_image(pledge.lead) if pledge.lead else ("", "")
-    title = f"{parties_text(pledge)}: {pledge.pledge_type.name} ({pledge.get_status_display().lower()})"
+    type_name = translated(pledge.pledge_type, "name")
+    title = f"{parties_text(pledge)}: {type_name} ({pledge.get_status_display().lower()})"
     return Preview(title, text, pledge.get_absolute_url(), "", image, alt)
 
 
 def type_detail(context) -> Preview:
     pledge_type = context["pledge_type"]
+    name = translated(pledge_type, "name")
     offers, stances = context.get("offer_total", 0), context.get("stance_total", 0)
     text = (
-        f"{pledge_type.name}: {plural(offers, 'offer')} and {plural(stances, 'stance')} recorded, showing "
+        f"{name}: {plural(offers, 'offer')} and {plural(stances, 'stance')} recorded, showing "
         "who offers it to Ukraine, how firmly and on what conditions, each with its source."
     )
     if pledge_type.description:
-        text += f" {pledge_type.description}"
-    return Preview(f"{pledge_type.name}: who offers it to Ukraine", text, pledge_type.get_absolute_url())
+        text += f" {translated(pledge_type, 'description')}"
+    return Preview(f"{name}: who offers it to Ukraine", text, pledge_type.get_absolute_url())
 
 
 def source_list(context) -> Preview:
@@ -204,7 +204,7 @@ def source_detail(context) -> Preview:
         f"{source.get_kind_display()}{by}{on}: its archived text, with the {quotes} the tracker cites marked."
     )
     if source.description:
-        text += f" {source.description}"
+        text += f" {translated(source, 'description')}"
     return Preview(source.title, text, source.get_absolute_url())
 
 

@@ -21,6 +21,7 @@ from pledges.context_processors import SITE_NAME
 from pledges.forms import EmbedOptionsForm
 from pledges.models import Member, Pledge, PledgeType, data_as_of
 from pledges.summaries import member_summary
+from pledges.translations import translated
 
 # The iframe's size when the host page has not resized it yet (embed-host.js does, to fit).
 EMBED_WIDTH = 600
@@ -239,7 +240,7 @@ def oembed(request: HttpRequest) -> JsonResponse:
             "type": "rich",
             "provider_name": SITE_NAME,
             "provider_url": absolute(request, reverse("pledges:overview")),
-            "title": f"{member.name}: pledges to Ukraine’s security",
+            "title": f"{translated(member, 'name')}: pledges to Ukraine’s security",
             "html": embed_snippet(request, member, width=width, height=height),
             "width": width,
             "height": height,

@@ -8,6 +8,7 @@ from pledges.filters import MemberFilterSet
 from pledges.matrix import build_matrix, render_cells
 from pledges.models import Member, Pledge, PledgeType, published_memberships
 from pledges.summaries import member_summary
+from pledges.translations import translated
 from pledges.views.base import FilteredListView
 
 
@@ -73,6 +74,6 @@ class MemberDetailView(DetailView):
             subgroups=list(member.subgroups.order_by("name")[:50]),
             meetings=list(member.hosted_meetings.public()[:50]),
             matrix_row=build_matrix([member], types)[0] if summary.timeline_total else None,
-            cite_title=member.name,
+            cite_title=translated(member, "name"),
         )
         return context

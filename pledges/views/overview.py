@@ -16,6 +16,7 @@ from pledges.models import (
     Source,
     parties_prefetch,
 )
+from pledges.translations import translated
 
 KIND_ORDER = {kind: n for n, kind in enumerate(Member.Kind)}
 # "Named members" are the countries and organisations a source names: not the coalition itself, Europe
@@ -43,14 +44,16 @@ class OverviewView(TemplateView):
             Member.objects.with_public_facts()
             .prefetch_related(None)
             .order_by("-pledge_count", "name")[:OVERVIEW_MATRIX_ROWS],
-            key=lambda m: (KIND_ORDER.get(m.kind, 9), m.name),
+            key=lambda m: (KIND_ORDER.get(m.kind, 9), translated(m, "name")),
         )
         member_total = public.count()
         types = list(PledgeType.objects.all())
         strongest = strongest_by_member()
         drawn = europe_map(
-            MapEntry(m.country.code, m.name, strongest.get(m.pk), m.get_absolute_url())
-            for m in public.exclude(country="").select_related(None).only("pk", "slug", "name", "country")
+            MapEntry(m.country.code, translated(m, "name").text, strongest.get(m.pk), m.get_absolute_url())
+            for m in public.exclude(country="")
+            .select_related(None)
+            .only("pk", "slug", "name", "name_uk", "country")
         )
         published = Pledge.objects.published()
         # One query: offers (the ladder) and stances are counted apart; a stance is never an offer.

@@ -24,6 +24,7 @@ from pledges.models import (
     Status,
 )
 from pledges.services import recent_public_changes
+from pledges.translations import translated
 from pledges.views.base import FilteredListView
 
 CITATIONS_WITH_SOURCES = Prefetch(
@@ -79,7 +80,7 @@ class TypeDetailView(DetailView):
             by_status=members_by_status(offer_counts, strongest_only=True),
             # Each member under every stance it took: a refusal and reservations may both be reported.
             by_stance=members_by_status(stance_counts, strongest_only=False),
-            cite_title=self.object.name,
+            cite_title=translated(self.object, "name"),
         )
         return context
 
@@ -104,7 +105,7 @@ def members_by_status(counts: list[tuple], strongest_only: bool) -> list[tuple]:
             for status, n in mine.items():
                 rows[status].append({"member": members[pk], "count": n})
     return [
-        (status, STATUS_ICONS[status], sorted(entries, key=lambda row: row["member"].name))
+        (status, STATUS_ICONS[status], sorted(entries, key=lambda row: translated(row["member"], "name")))
         for status, entries in rows.items()
         if entries
     ]

@@ -19,6 +19,7 @@ from pledges.models import (
 )
 from pledges.services import PUBLIC_FIELDS, public_values
 from pledges.templatetags.tracker import parties_text
+from pledges.translations import translated
 from pledges.views.base import FilteredListView, facet_counts
 
 
@@ -63,7 +64,7 @@ class PledgeListView(FilteredListView):
         chosen = {name: set(data.getlist(name)) for name in ("type", "status", "member", "region")}
         members = Member.objects.filter(
             Exists(PledgeParty.objects.filter(member=OuterRef("pk"), pledge__is_published=True))
-        ).only("slug", "name", "kind")
+        ).only("slug", "name", "name_uk", "kind")
 
         def option(name, value, label, table, key=None):
             return {
@@ -75,14 +76,16 @@ class PledgeListView(FilteredListView):
 
         return {
             "type_options": [
-                option("type", t.slug, t.name, type_counts, t.pk)
-                for t in PledgeType.objects.only("slug", "name")
+                option("type", t.slug, translated(t, "name"), type_counts, t.pk)
+                for t in PledgeType.objects.only("slug", "name", "name_uk")
             ],
             "status_options": [
                 {**option("status", s.value, s.label, status_counts), "is_stance": is_stance(s)}
                 for s in Status
             ],
-            "member_options": [option("member", m.slug, m.name, member_counts, m.pk) for m in members],
+            "member_options": [
+                option("member", m.slug, translated(m, "name"), member_counts, m.pk) for m in members
+            ],
             "region_options": [option("region", r.value, r.label, region_counts) for r in Region if r.value],
         }
 
@@ -109,7 +112,8 @@ class PledgeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["changes"] = public_history(self.object)
-        context["cite_title"] = f"{parties_text(self.object)}: {self.object.pledge_type.name}"
+        type_name = translated(self.object.pledge_type, "name")
+        context["cite_title"] = f"{parties_text(self.object)}: {type_name}"
         return context
 
 
