@@ -17,6 +17,7 @@ from pledges.models import (
     Status,
 )
 from pledges.search import search_pledges
+from pledges.translations import translated
 
 PLEDGE_ORDERING = (
     ("announced_on", "announced"),
@@ -42,6 +43,17 @@ class StrictBooleanField(forms.Field):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class NamedChoiceField(django_filters.fields.ModelChoiceField):
+    """Options labelled with each object's name in the reader's language."""
+
+    def label_from_instance(self, obj) -> str:
+        return translated(obj, "name")
+
+
+class NamedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NamedChoiceField
 
 
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -114,7 +126,7 @@ class PledgeFilterSet(django_filters.FilterSet):
 class MemberFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Member.Kind.choices, label="Kind")
     region = django_filters.ChoiceFilter(choices=Region.choices, label="Region")
-    type = django_filters.ModelChoiceFilter(
+    type = NamedChoiceFilter(
         queryset=PledgeType.objects.all(), to_field_name="slug", method="filter_pledges", label="Has pledged"
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, method="filter_pledges", label="With status")
