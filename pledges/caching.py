@@ -37,6 +37,7 @@ from pledges.models import (
     Source,
     SourcePart,
 )
+from pledges.negotiation import cache_language
 
 VERSIONED_MODELS = (
     Pledge,
@@ -172,7 +173,9 @@ class PublicCacheMiddleware:
             # The view sees only the parameters its page reads, exactly as the cache key does.
             request.GET = QueryDict(query)
         shown_query = query if query is not None else request.META.get("QUERY_STRING", "")
-        address = f"{request.get_host()}|{request.path}?{shown_query}|{encoding}"
+        # The API answers one address in the language asked for (?lang= or Accept-Language): each
+        # language is its own representation too. Pages take theirs from the path alone.
+        address = f"{request.get_host()}|{request.path}?{shown_query}|{encoding}|{cache_language(request)}"
         key = hashlib.sha256(f"{token}|{address}".encode()).hexdigest()
         etag = quote_etag(key[:32])
 

@@ -1,7 +1,11 @@
 """Absolute links for one request: to API objects, to pages on the site."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from pledges import negotiation
 
 
 class Links:
@@ -9,6 +13,10 @@ class Links:
 
     A list of 500 pledges holds thousands of links, so each route is reversed once per request with a
     placeholder argument and filled in by substitution, and each object's page is looked up once.
+
+    Links into the API stay at the address the request came to (/api/v1/…), and carry its `lang=` when
+    it gave one, so a client following them keeps its language; links to pages lead to the pages in
+    the answer's language (/uk/members/… in Ukrainian).
     """
 
     SLUG_PLACEHOLDER = "api-link-argument"
@@ -18,6 +26,11 @@ class Links:
         self.root = request.build_absolute_uri("/").rstrip("/")
         self.templates: dict[str, tuple[str, str]] = {}
         self.pages: dict[tuple[type, object], str] = {}
+        self.address_language = (
+            translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        )
+        asked = request.GET.get(negotiation.PARAMETER, "")
+        self.carried = f"{negotiation.PARAMETER}={asked}" if asked in negotiation.languages() else ""
 
     def api(self, name: str, *args, query: str = "") -> str:
         if args:
@@ -25,13 +38,17 @@ class Links:
             template, placeholder = self.templates.get(name) or self.template(name)
             url = template.replace(placeholder, str(arg))
         else:
-            url = self.root + reverse(f"pledges:api:{name}")
+            with translation.override(self.address_language):
+                url = self.root + reverse(f"pledges:api:{name}")
+        if name not in negotiation.LANGUAGE_FREE_ROUTES:
+            query = "&".join(part for part in (query, self.carried) if part)
         return f"{url}?{query}" if query else url
 
     def template(self, name: str) -> tuple[str, str]:
         for placeholder in (self.SLUG_PLACEHOLDER, self.INT_PLACEHOLDER):  # <slug:slug> or <int:pk>
             try:
-                path = reverse(f"pledges:api:{name}", args=[placeholder])
+                with translation.override(self.address_language):
+                    path = reverse(f"pledges:api:{name}", args=[placeholder])
             except NoReverseMatch:
                 continue
             self.templates[name] = (self.root + path, str(placeholder))

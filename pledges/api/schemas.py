@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
 from pledges.api.shapes import Key, Shape
+from pledges.negotiation import languages
 from pledges.records import TYPES
 
 PYTHON_TYPES = {"integer": int, "boolean": bool}  # every other type is sent as a string
@@ -60,19 +61,53 @@ def python_name(name: str) -> str:
     return name.replace("-", "_")
 
 
-@cache
-def model(shape: Shape) -> type[BaseModel]:
-    """The pydantic model of a shape, made once; it is named as the shape in the OpenAPI schema."""
-    fields = {
+def language_field() -> tuple[Any, Any]:
+    """The top-level `language` of an answer: the language its own texts are in."""
+    codes = languages()
+    schema = {
+        "type": "string",
+        "enum": list(codes),
+        "description": "The language of the tracker's own texts in this answer (summaries, conditions, "
+        "names, descriptions, labels), as asked for with ?lang= or Accept-Language: "
+        + ", ".join(codes)
+        + ". A text not translated yet comes in English; quotes and sources' titles are always in their "
+        "source's language.",
+    }
+    return (Annotated[str, WithJsonSchema(schema)], ...)
+
+
+def shape_fields(shape: Shape) -> dict[str, Any]:
+    return {
         python_name(key.name): (annotation(key), Field(alias=key.name) if "-" in key.name else ...)
         for key in shape.keys
     }
+
+
+@cache
+def model(shape: Shape) -> type[BaseModel]:
+    """The pydantic model of a shape, made once; it is named as the shape in the OpenAPI schema."""
     return create_model(
         shape.name,
         __config__=ConfigDict(
             title=shape.name, extra="forbid", json_schema_extra={"description": shape.description}
         ),
-        **fields,
+        **shape_fields(shape),
+    )
+
+
+@cache
+def answer(shape: Shape) -> type[BaseModel]:
+    """A detail answer: the object's keys after the answer's `language`."""
+    name = f"{shape.name}Answer"
+    return create_model(
+        name,
+        __config__=ConfigDict(
+            title=name,
+            extra="forbid",
+            json_schema_extra={"description": f"{shape.description} With the answer's language."},
+        ),
+        language=language_field(),
+        **shape_fields(shape),
     )
 
 
@@ -94,6 +129,7 @@ def page(shape: Shape) -> type[BaseModel]:
             extra="forbid",
             json_schema_extra={"description": "One page of the list, with links to the pages either side."},
         ),
+        language=language_field(),
         count=(int, Field(description="How many objects match, on every page together.", ge=0)),
         page=(int, Field(description="This page's number, from 1.", ge=1)),
         page_size=(int, Field(description="Objects per page (after lowering to the maximum of 500).", ge=1)),
@@ -161,6 +197,7 @@ def index(endpoints: tuple[str, ...]) -> type[BaseModel]:
                 "description": "Where to start: the lists, the documentation and this schema."
             },
         ),
+        language=language_field(),
         name=(str, Field(description="The API's name.")),
         version=(int, Field(description="The API's version, as in its address.")),
         docs_url=(str, Field(description="The API's documentation page.", json_schema_extra=URL)),

@@ -33,6 +33,7 @@ from pledges.records import (
     SOURCE_PART,
     public_meeting,
 )
+from pledges.translations import translated
 
 Getter = Callable[[Any, Links], Any]
 
@@ -90,10 +91,25 @@ class Shape:
         return next(key for key in self.keys if key.name == name)
 
 
+def in_reader_language(getter: Callable[[Any], Any], field_name: str) -> Callable[[Any], Any]:
+    """A getter of one of the tracker's own texts that answers in the active language: the Ukrainian
+    column when it is filled in, else the English; a text with no English stays as the getter gives it
+    (null or empty)."""
+
+    def get(obj):
+        value = getter(obj)
+        return translated(obj, field_name).text if value else value
+
+    return get
+
+
 def shared(record_field: records.Field, name: str = "", **changes) -> Key:
     """The key for a record field, as the tables publish it; `name` renames it, `changes` (a getter
-    of the object alone as `get`, `type`, `required`…) declare how the API has always differed."""
+    of the object alone as `get`, `type`, `required`…) declare how the API has always differed. One of
+    the tracker's own texts (`translated`) comes in the language the answer is in."""
     getter = changes.pop("get", record_field.get)
+    if record_field.translated:
+        getter = in_reader_language(getter, record_field.translated)
     merged = dataclasses.replace(record_field, **changes) if changes else record_field
     return Key(
         name=name or merged.name,

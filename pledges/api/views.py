@@ -19,12 +19,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from ninja import NinjaAPI, Path, Status
 from ninja.renderers import JSONRenderer
 
+from pledges import negotiation
 from pledges.api import schemas, shapes
 from pledges.api.links import Links
-from pledges.api.parameters import filter_parameters, paging_parameters
+from pledges.api.parameters import EMPTY_IS_NONE, filter_parameters, paging_parameters
 from pledges.filters import MeetingFilterSet, MemberFilterSet, PledgeFilterSet, SourceFilterSet
 from pledges.models import (
     Citation,
@@ -66,6 +68,13 @@ Every list is paginated with `page` and `page_size` and gives `next` and `previo
 the filters. Unknown values are `null`, never guessed; dates are ISO 8601 with their precision beside
 them; quantities and sums of money are decimal strings. Answers carry `ETag` and `Last-Modified`:
 send them back in `If-None-Match` or `If-Modified-Since` for a `304` when nothing changed.
+
+Every answer comes in English or Ukrainian: ask with `?lang=uk` (or `lang=en`) or with an
+`Accept-Language` header; the parameter wins, and any other language is English. The tracker's own
+texts (summaries, conditions, names, descriptions, what a count counts, labels of statuses and
+kinds) come in that language, a text not translated yet in English; quotes and sources' titles are
+never translated. The body's `language` and the `Content-Language` header say which it is, and the
+answer says `Vary: Accept-Language`. Links to the site's pages lead to that language's pages.
 
 A bad parameter gets a `400` naming every bad parameter, an unknown object a `404`, any method but
 GET, HEAD or OPTIONS a `405`, always as JSON."""
@@ -136,7 +145,9 @@ def list_answer(request: HttpRequest, shape: shapes.Shape, queryset: QuerySet, f
     Queries: the row count, the page, and the queryset's prefetches (plus one per model-choice filter
     given, to check the slugs exist)."""
     paging = PageForm(request.GET)
-    errors = {} if paging.is_valid() else form_errors(paging)
+    errors = dict(language_errors(request))
+    if not paging.is_valid():
+        errors.update(form_errors(paging))
     if filterset_class is not None:
         filterset = filterset_class(request.GET, queryset=queryset)
         if filterset.is_valid():
@@ -154,6 +165,7 @@ def list_answer(request: HttpRequest, shape: shapes.Shape, queryset: QuerySet, f
         return Status(400, {"errors": {"page": [f"Page {number} does not exist: the last page is {last}."]}})
     links = Links(request)
     return {
+        "language": answer_language(request),
         "count": paginator.count,
         "page": number,
         "page_size": size,
@@ -161,6 +173,16 @@ def list_answer(request: HttpRequest, shape: shapes.Shape, queryset: QuerySet, f
         "previous": page_link(request, page.previous_page_number(), size) if page.has_previous() else None,
         "results": [shape(obj, links) for obj in page.object_list],
     }
+
+
+def answer_language(request: HttpRequest) -> str:
+    """The language the answer is in (set by `read_only` for every operation)."""
+    return getattr(request, "api_language", settings.LANGUAGE_CODE)
+
+
+def language_errors(request: HttpRequest) -> dict[str, list[str]]:
+    """A bad `lang`, named as the other parameters are."""
+    return getattr(request, "api_language_errors", {})
 
 
 def not_found(noun: str, label: str, value) -> Status:
@@ -252,6 +274,24 @@ CACHE_HEADERS = {
         "schema": {"type": "string"},
     },
     "Last-Modified": {"description": "When the data last changed.", "schema": {"type": "string"}},
+    "Content-Language": {
+        "description": "The language of the answer's own texts, as its `language` says.",
+        "schema": {"type": "string", "enum": list(negotiation.languages())},
+    },
+    "Vary": {
+        "description": "Accept-Language (and Accept-Encoding): the answer depends on them.",
+        "schema": {"type": "string"},
+    },
+}
+LANGUAGE_PARAMETER = {
+    "name": negotiation.PARAMETER,
+    "in": "query",
+    "required": False,
+    "description": "The language of the tracker's own texts in the answer: en or uk. Without it, the "
+    "first language of the Accept-Language header the API speaks, else English. Any other value is a "
+    "400.",
+    **EMPTY_IS_NONE,
+    "schema": {"type": "string", "enum": list(negotiation.languages())},
 }
 LIST_TAGS = {"member": "Members", "pledge_type": "Pledge types", "pledge": "Pledges", "source": "Sources",
              "citation": "Citations", "meeting": "Meetings", "count": "Headline counts"}  # fmt: skip
@@ -259,7 +299,7 @@ LIST_TAGS = {"member": "Members", "pledge_type": "Pledge types", "pledge": "Pled
 
 def openapi_extra(parameters: list[dict] = ()) -> dict:
     return {
-        "parameters": list(parameters),
+        "parameters": [*parameters, LANGUAGE_PARAMETER],
         # ninja keys responses by number: the same keys, so these merge into its own.
         "responses": {200: {"headers": CACHE_HEADERS}, 304: NOT_MODIFIED, 405: NOT_ALLOWED},
     }
@@ -293,8 +333,12 @@ def add_detail(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet]
     label = "id" if lookup == "pk" else "slug"
 
     def find(request: HttpRequest, value):
+        if errors := language_errors(request):
+            return Status(400, {"errors": errors})
         obj = queryset().filter(**{lookup: value}).first()
-        return not_found(noun, label, value) if obj is None else shape(prepare(obj), Links(request))
+        if obj is None:
+            return not_found(noun, label, value)
+        return {"language": answer_language(request), **shape(prepare(obj), Links(request))}
 
     if lookup == "pk":
 
@@ -313,7 +357,7 @@ def add_detail(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet]
     view.__name__ = f"{route}_detail"
     api.get(
         address,
-        response={200: schemas.model(shape), 404: schemas.NotFound},
+        response={200: schemas.answer(shape), 400: schemas.BAD_REQUEST, 404: schemas.NotFound},
         url_name=f"{route}_detail",
         operation_id=f"{route}_detail",
         summary=f"One {noun}",
@@ -325,7 +369,7 @@ def add_detail(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet]
 
 @api.get(
     "/",
-    response=schemas.index(tuple(segment for segment, _name in ENDPOINTS)),
+    response={200: schemas.index(tuple(segment for segment, _name in ENDPOINTS)), 400: schemas.BAD_REQUEST},
     url_name="index",
     operation_id="index",
     summary="Where to start",
@@ -335,8 +379,11 @@ def add_detail(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet]
 )
 def index(request: HttpRequest):
     """The endpoints, so a client can start from /api/v1/ and follow links."""
+    if errors := language_errors(request):
+        return Status(400, {"errors": errors})
     links = Links(request)
     return {
+        "language": answer_language(request),
         "name": "Pledge tracker API",
         "version": 1,
         "docs_url": links.page("api_docs"),
@@ -384,6 +431,21 @@ def openapi_json(request: HttpRequest) -> HttpResponse:
     return json_response(openapi_schema())
 
 
+def in_language(view: Callable) -> Callable:
+    """The view answering in the language asked for (pledges.negotiation), saying which it is."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.api_language, request.api_language_errors = negotiation.requested_language(request)
+        with translation.override(request.api_language):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = request.api_language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return wrapped
+
+
 def read_only(view: Callable) -> Callable:
     """GET and HEAD reach the view; OPTIONS says what is allowed; anything else is a JSON 405."""
 
@@ -415,7 +477,7 @@ def urlpatterns() -> list[URLPattern]:
     """The operations' routes (named as the operations) and the schema's, each read-only."""
     patterns, _app, _namespace = api.urls
     routes = [
-        URLPattern(p.pattern, read_only(p.callback), p.default_args, p.name)
+        URLPattern(p.pattern, read_only(in_language(p.callback)), p.default_args, p.name)
         for p in patterns
         if p.name != "api-root"  # ninja's own root; the index operation answers there
     ]
