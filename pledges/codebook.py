@@ -111,7 +111,7 @@ STANCE_RULES = (
             "united-states-nato-membership-ruled-out",
         ),
         status=Status.RULED_OUT,
-        term_uk="Виключено",
+        term_uk="Відмова",
         rule_uk=(
             "Учасник каже, що не робитиме цього, або текст повідомляє, що він відмовляється чи "
             "утримується від цього: “does not plan to participate”, “has ruled out”, “retaining troops on "
