@@ -22,7 +22,8 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, pgettext
 
 from pledges.context_processors import SITE_NAME
 from pledges.models import Member, Pledge, PledgeType, parties_prefetch
@@ -60,6 +61,14 @@ class SafeAtom1Feed(Atom1Feed):
             handler.addQuickElement("link", "", {"rel": rel, "href": href, "type": "application/atom+xml"})
 
 
+def paragraph(label: str, value: str) -> tuple[str]:
+    """One paragraph of an entry's summary; a text that stands in for a missing translation says that
+    it is in English (`translated` marks it), so a reader's software reads it as English."""
+    if getattr(value, "fallback", False):
+        return (format_html('<p>{}<span lang="{}">{}</span></p>', label, value.lang, value),)
+    return (format_html("<p>{}{}</p>", label, value),)
+
+
 @dataclass(frozen=True)
 class FeedPage:
     """One page of a feed: whose pledges (None: everyone's), which page, how many pages there are."""
@@ -76,11 +85,19 @@ class FeedPage:
 
 
 class PledgeFeed(Feed):
-    """/feeds/pledges.atom: every published pledge, the latest published or changed first."""
+    """/feeds/pledges.atom: every published pledge, the latest published or changed first.
+
+    Each feed has an English and a Ukrainian version (/uk/feeds/…), its language the address's: the
+    feed's `xml:lang`, its titles and the tracker's own words in its entries, which link to the pages
+    in that language. A text not translated yet is given in English, marked `lang="en"`."""
 
     feed_type = SafeAtom1Feed
-    title = f"New and changed pledges · {SITE_NAME}"
-    subtitle = "Pledges to Ukraine’s security, each with a verbatim quote from its source."
+
+    def title(self, obj: FeedPage) -> str:
+        return gettext("New and changed pledges · %(site)s") % {"site": SITE_NAME}
+
+    def subtitle(self, obj: FeedPage) -> str:
+        return gettext("Pledges to Ukraine’s security, each with a verbatim quote from its source.")
 
     def get_subject(self, request: HttpRequest, **kwargs) -> Model | None:
         return None
@@ -148,22 +165,30 @@ class PledgeFeed(Feed):
 
     def item_title(self, item: Pledge) -> str:
         type_name = translated(item.pledge_type, "name")
-        return f"{parties_text(item)}: {type_name} — {item.get_status_display().lower()}"
+        return gettext("%(parties)s: %(type)s — %(status)s") % {
+            "parties": parties_text(item),
+            "type": type_name,
+            "status": item.get_status_display().lower(),
+        }
 
     def item_description(self, item: Pledge) -> str:
         """HTML in the feed: every value is escaped, so a summary's markup shows as text."""
         status = item.get_status_display()
+        stance = gettext("%(status)s (a stance, not an offer)") % {"status": status}
         parts = [
             ("", translated(item, "summary")),
-            ("Parties: " if item.is_joint else "Party: ", parties_text(item)),
-            ("Status: ", f"{status} (a stance, not an offer)" if item.is_stance else status),
-            ("Conditions: ", translated(item, "conditions")),
-            ("Quantity: ", item.quantity_display),
-            ("Amount: ", item.amount_display),
-            ("Announced: ", item.announced_display if item.announced_on else ""),
-            ("First reported: ", item.reported_display if item.reported_on else "date unknown"),
+            (gettext("Parties: ") if item.is_joint else gettext("Party: "), parties_text(item)),
+            (gettext("Status: "), stance if item.is_stance else status),
+            (gettext("Conditions: "), translated(item, "conditions")),
+            (gettext("Quantity: "), item.quantity_display),
+            (gettext("Amount: "), item.amount_display),
+            (gettext("Announced: "), item.announced_display if item.announced_on else ""),
+            (
+                gettext("First reported: "),
+                item.reported_display if item.reported_on else pgettext("first reported", "date unknown"),
+            ),
         ]
-        return format_html_join("", "<p>{}{}</p>", ((label, value) for label, value in parts if value))
+        return format_html_join("", "{}", (paragraph(label, value) for label, value in parts if value))
 
     def item_link(self, item: Pledge) -> str:
         return item.get_absolute_url()
@@ -192,10 +217,15 @@ class MemberPledgeFeed(PledgeFeed):
         return get_object_or_404(Member, slug=slug)
 
     def title(self, obj: FeedPage) -> str:
-        return f"{translated(obj.subject, 'name')}: new and changed pledges · {SITE_NAME}"
+        return gettext("%(name)s: new and changed pledges · %(site)s") % {
+            "name": translated(obj.subject, "name"),
+            "site": SITE_NAME,
+        }
 
     def subtitle(self, obj: FeedPage) -> str:
-        return f"Pledges by {translated(obj.subject, 'name')} to Ukraine’s security."
+        return gettext("Pledges by %(name)s to Ukraine’s security.") % {
+            "name": translated(obj.subject, "name")
+        }
 
     def link(self, obj: FeedPage) -> str:
         return obj.subject.get_absolute_url()
@@ -211,10 +241,15 @@ class TypePledgeFeed(PledgeFeed):
         return get_object_or_404(PledgeType, slug=slug)
 
     def title(self, obj: FeedPage) -> str:
-        return f"{translated(obj.subject, 'name')}: new and changed pledges · {SITE_NAME}"
+        return gettext("%(name)s: new and changed pledges · %(site)s") % {
+            "name": translated(obj.subject, "name"),
+            "site": SITE_NAME,
+        }
 
     def subtitle(self, obj: FeedPage) -> str:
-        return f"Pledges of this type to Ukraine’s security: {translated(obj.subject, 'name')}."
+        return gettext("Pledges of this type to Ukraine’s security: %(name)s.") % {
+            "name": translated(obj.subject, "name")
+        }
 
     def link(self, obj: FeedPage) -> str:
         return obj.subject.get_absolute_url()
