@@ -3,14 +3,18 @@
 from functools import cached_property
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 from pledges.models import data_as_of
 
-SITE_NAME = "Ukraine security guarantees tracker"
+SITE_NAME = gettext_noop("Ukraine security guarantees tracker")
 
 
 class Site:
-    name = SITE_NAME
+    @property
+    def name(self) -> str:
+        """The site's name in the reader's language."""
+        return gettext(SITE_NAME)
 
     @property
     def url(self) -> str:

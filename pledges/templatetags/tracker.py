@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from pledges.models import (
     LADDER,
@@ -29,15 +29,17 @@ register = template.Library()
 
 @register.simple_tag
 def status_badge(status, count: int = 0):
-    return _badge(str(status or ""), count if count > 1 else 0)
+    return _badge(str(status or ""), count if count > 1 else 0, get_language())
 
 
 @functools.cache
-def _badge(status: str, count: int):
-    """A status as icon + words + colour class; empty-handed cells say "none recorded" in words."""
+def _badge(status: str, count: int, language: str):
+    """A status as icon + words + colour class; empty-handed cells say "none recorded" in words. Kept
+    once per status, count and language (the words are the reader's language's)."""
     if not status:
         return format_html(
-            '<span class="status status-none"><span class="visually-hidden">{}</span></span>', "None recorded"
+            '<span class="status status-none"><span class="visually-hidden">{}</span></span>',
+            gettext("None recorded"),
         )
     status = Status(status)
     number = format_html(' <span class="status-count">×{}</span>', count) if count > 1 else ""
