@@ -19,7 +19,9 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from PIL import Image, ImageDraw, ImageFont
 
 from pledges.models import STATUS_ICONS, STATUS_RANK, Member, PartyTally, Status, is_stance
@@ -50,8 +52,8 @@ CARD_CACHE_SECONDS = 24 * 60 * 60
 SITE_TAGLINE = (
     "Who in the Coalition of the Willing pledged what to Ukraine’s security, with a source for every fact."
 )
-STANCES_HEADING = "Stances, not offers"
-SUBTITLE = "Pledges to Ukraine’s security, by type of help"
+STANCES_HEADING = gettext_lazy("Stances, not offers")
+SUBTITLE = gettext_lazy("Pledges to Ukraine’s security, by type of help")
 
 
 def status_words(statuses: Counter) -> str:
@@ -93,7 +95,8 @@ def card_counts(member: Member) -> tuple[list[tuple[str, Counter]], list[tuple[s
 
 @dataclass(frozen=True)
 class Card:
-    """What a member's card shows, in words: (type name, statuses in words) per row."""
+    """What a member's card shows, in words: (type name, statuses in words) per row, and the language
+    its words are in (the active one when it was built), so that each language's card is its own."""
 
     name: str
     offers: tuple[tuple[str, str], ...]
@@ -101,6 +104,7 @@ class Card:
     as_of: date | None
     site_name: str
     site_address: str
+    language: str = "en"
 
     @classmethod
     def build(cls, member: Member, offers, stances, as_of, site_name: str, site_url: str) -> "Card":
@@ -111,6 +115,7 @@ class Card:
             as_of=timezone.localdate(as_of) if isinstance(as_of, datetime) else as_of,
             site_name=site_name,
             site_address=site_url.split("://", 1)[-1],
+            language=translation.get_language() or "en",
         )
 
     def digest(self) -> str:
@@ -193,21 +198,28 @@ def draw_footer(draw: ImageDraw.ImageDraw, left: str, right: str) -> None:
 
 
 def draw_card(card: Card) -> bytes:
-    """The card as a 1200×630 PNG. Bounded: at most MAX_ROWS rows, every text cut to its width."""
+    """The card as a 1200×630 PNG, its words in the card's language. Bounded: at most MAX_ROWS rows,
+    every text cut to its width."""
+    with translation.override(card.language):
+        return _draw_card(card)
+
+
+def _draw_card(card: Card) -> bytes:
     image, draw = new_canvas()
     y = draw_name(draw, card.name, MARGIN_TOP)
-    draw.text((MARGIN_LEFT, y + 12), SUBTITLE, font=font(False, ROW_SIZE), fill=MUTED)
+    draw.text((MARGIN_LEFT, y + 12), str(SUBTITLE), font=font(False, ROW_SIZE), fill=MUTED)
     y += 12 + ROW_SIZE + 28
     footer_top = HEIGHT - MARGIN_TOP - FOOTER_SIZE - 28
     room = min(MAX_ROWS, (footer_top - y) // ROW_HEIGHT)
     lines: list[tuple[str, str, str]] = [("row", *row) for row in card.offers]
     if card.stances:
-        lines += [("heading", STANCES_HEADING, ""), *(("row", *row) for row in card.stances)]
+        lines += [("heading", str(STANCES_HEADING), ""), *(("row", *row) for row in card.stances)]
     if not lines:
-        lines = [("empty", "No published pledges recorded.", "")]
+        lines = [("empty", gettext("No published pledges recorded."), "")]
     if len(lines) > room:
         hidden = sum(1 for kind, *_ in lines[room - 1 :] if kind == "row")
-        lines = [*lines[: room - 1], ("more", f"and {hidden} more {'type' if hidden == 1 else 'types'}", "")]
+        more = ngettext("and %(count)d more type", "and %(count)d more types", hidden) % {"count": hidden}
+        lines = [*lines[: room - 1], ("more", more, "")]
     name_face, words_face = font(True, ROW_SIZE), font(False, ROW_SIZE)
     # The type names' column is as wide as its longest name, within 28% to 55% of the width.
     longest = max(
@@ -227,7 +239,10 @@ def draw_card(card: Card) -> bytes:
             face = font(kind == "heading", ROW_SIZE - 2)
             draw.text((MARGIN_LEFT, y + 2), fit(first, face, TEXT_WIDTH), font=face, fill=MUTED)
         y += ROW_HEIGHT
-    as_of = f"Data as of {card.as_of.day} {card.as_of:%B %Y}" if card.as_of else "Data as of an unknown date"
+    if card.as_of:
+        as_of = gettext("Data as of %(date)s") % {"date": date_format(card.as_of, "DATE_FORMAT")}
+    else:
+        as_of = gettext("Data as of an unknown date")
     draw_footer(draw, f"{as_of} · {card.site_name}", card.site_address)
     return png_bytes(image)
 

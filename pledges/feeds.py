@@ -94,7 +94,7 @@ class PledgeFeed(Feed):
     feed_type = SafeAtom1Feed
 
     def title(self, obj: FeedPage) -> str:
-        return gettext("New and changed pledges · %(site)s") % {"site": SITE_NAME}
+        return gettext("New and changed pledges · %(site)s") % {"site": gettext(SITE_NAME)}
 
     def subtitle(self, obj: FeedPage) -> str:
         return gettext("Pledges to Ukraine’s security, each with a verbatim quote from its source.")
@@ -204,7 +204,7 @@ class PledgeFeed(Feed):
         return item.feed_published
 
     def item_author_name(self, item: Pledge) -> str:
-        return SITE_NAME
+        return gettext(SITE_NAME)
 
     def item_categories(self, item: Pledge) -> list[str]:
         return [translated(item.pledge_type, "name"), item.get_status_display()]
@@ -219,7 +219,7 @@ class MemberPledgeFeed(PledgeFeed):
     def title(self, obj: FeedPage) -> str:
         return gettext("%(name)s: new and changed pledges · %(site)s") % {
             "name": translated(obj.subject, "name"),
-            "site": SITE_NAME,
+            "site": gettext(SITE_NAME),
         }
 
     def subtitle(self, obj: FeedPage) -> str:
@@ -243,7 +243,7 @@ class TypePledgeFeed(PledgeFeed):
     def title(self, obj: FeedPage) -> str:
         return gettext("%(name)s: new and changed pledges · %(site)s") % {
             "name": translated(obj.subject, "name"),
-            "site": SITE_NAME,
+            "site": gettext(SITE_NAME),
         }
 
     def subtitle(self, obj: FeedPage) -> str:

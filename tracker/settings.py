@@ -307,8 +307,8 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
-# Cross-origin reads: anyone may GET the API and the downloads.
-CORS_URLS_REGEX = r"^/(api/v1|download|feeds|oembed)/.*$"
+# Cross-origin reads: anyone may GET the API and the downloads, in either language (/uk/feeds/…).
+CORS_URLS_REGEX = r"^/(uk/)?(api/v1|download|feeds|oembed)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False

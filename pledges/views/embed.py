@@ -1,5 +1,8 @@
 """Reuse on other sites: the embeddable country page, its SVG card and the oEmbed endpoint.
 
+Each is in the language of its address, as every page is: /uk/members/<slug>/embed/, card.svg and
+card.png are in Ukrainian; oEmbed answers in the language of the page it is asked about.
+
 The embed page is the only page another site may frame. It sets no cookie and reads no session, so a
 visit from someone else's page leaves no trace and needs no consent banner there.
 """
@@ -12,6 +15,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
@@ -46,7 +51,7 @@ def embed_snippet_context(request: HttpRequest | None, member: Member, width="10
         "embed_url": absolute(request, reverse("pledges:member_embed", args=[member.slug])),
         "host_script_url": absolute(request, static("js/embed-host.js")),
         "member": member,
-        "site_name": SITE_NAME,
+        "site_name": gettext(SITE_NAME),
         "embed_width": width,
         "embed_height": height,
     }
@@ -82,7 +87,7 @@ def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "member": member,
         "theme": "light",
-        "site_name": SITE_NAME,
+        "site_name": gettext(SITE_NAME),
         "site_base": absolute(request, "/").rstrip("/"),
         "member_url": absolute(request, member.get_absolute_url()),
         # The member page on the site's public address, as every page's canonical link names it.
@@ -116,7 +121,7 @@ CARD_ROW_HEIGHT = 48
 CARD_HEADING_HEIGHT = 36
 CARD_TOP = 96
 CARD_NAME_LENGTH = 60
-CARD_STANCES_HEADING = "Stances, not offers: refusals, reservations, offers not made"
+CARD_STANCES_HEADING = gettext_lazy("Stances, not offers: refusals, reservations, offers not made")
 
 
 def shorten(text: str, length: int) -> str:
@@ -137,7 +142,7 @@ def member_card(request: HttpRequest, slug: str) -> HttpResponse:
         rows.append({"name": shorten(name, CARD_NAME_LENGTH), "statuses": status_words(statuses), "y": y})
         y += CARD_ROW_HEIGHT
     if stances:
-        headings.append({"text": CARD_STANCES_HEADING, "y": y})
+        headings.append({"text": str(CARD_STANCES_HEADING), "y": y})
         y += CARD_HEADING_HEIGHT
     for n, (name, statuses) in enumerate(stances):
         rows.append(
@@ -159,7 +164,7 @@ def member_card(request: HttpRequest, slug: str) -> HttpResponse:
         "footer_y": rows_end + 14,
         "as_of": data_as_of(),
         "site_url": settings.SITE_URL,
-        "site_name": SITE_NAME,
+        "site_name": gettext(SITE_NAME),
     }
     response = render(request, "pledges/card.svg", context, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{member.slug}-pledges.svg"'
@@ -175,7 +180,7 @@ def member_card_png(request: HttpRequest, slug: str) -> HttpResponse:
     """
     member = get_object_or_404(Member, slug=slug)
     offers, stances = card_counts(member)
-    card = Card.build(member, offers, stances, data_as_of(), SITE_NAME, settings.SITE_URL)
+    card = Card.build(member, offers, stances, data_as_of(), gettext(SITE_NAME), settings.SITE_URL)
     response = HttpResponse(card_png(card), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{member.slug}-pledges.png"'
     return response
@@ -196,8 +201,9 @@ def positive_int(value: str | None, name: str) -> int | None:
     return int(value)
 
 
-def member_from_url(request: HttpRequest, url: str) -> Member:
-    """The member whose country page `url` is; Http404 for another site or another page."""
+def member_from_url(request: HttpRequest, url: str) -> tuple[Member, str]:
+    """The member whose country page `url` is, and the language of that address ("/uk/members/…" is
+    Ukrainian); Http404 for another site or another page."""
     try:
         parts = urlsplit(url)
     except ValueError:  # "http://[/members/…": not an address at all
@@ -205,13 +211,16 @@ def member_from_url(request: HttpRequest, url: str) -> Member:
     own_hosts = {urlsplit(settings.SITE_URL).netloc.lower(), request.get_host().lower()}
     if parts.scheme not in ("http", "https") or parts.netloc.lower() not in own_hosts:
         raise Http404("This address is not on this site.")
+    # A path resolves only in its own language: "/uk/members/…" while Ukrainian is active.
+    language = translation.get_language_from_path(parts.path) or settings.LANGUAGE_CODE
     try:
-        match = resolve(parts.path)
+        with translation.override(language):
+            match = resolve(parts.path)
     except Resolver404:
         raise Http404("This address is not a member page.") from None
     if match.view_name != "pledges:member_detail":
         raise Http404("This address is not a member page.")
-    return get_object_or_404(Member, slug=match.kwargs["slug"])
+    return get_object_or_404(Member, slug=match.kwargs["slug"]), language
 
 
 @require_safe
@@ -229,21 +238,26 @@ def oembed(request: HttpRequest) -> JsonResponse:
     except ValueError as error:
         return oembed_error(str(error), 400)
     try:
-        member = member_from_url(request, url)
+        member, language = member_from_url(request, url)
     except Http404 as error:
         return oembed_error(str(error) or "No member page at this address.", 404)
     width = min(EMBED_WIDTH, maxwidth) if maxwidth else EMBED_WIDTH
     height = min(EMBED_HEIGHT, maxheight) if maxheight else EMBED_HEIGHT
-    return JsonResponse(
-        {
-            "version": "1.0",
-            "type": "rich",
-            "provider_name": SITE_NAME,
-            "provider_url": absolute(request, reverse("pledges:overview")),
-            "title": f"{translated(member, 'name')}: pledges to Ukraine’s security",
-            "html": embed_snippet(request, member, width=width, height=height),
-            "width": width,
-            "height": height,
-            "cache_age": 3600,
-        }
-    )
+    # In the language of the page asked about, whatever the address of this endpoint.
+    with translation.override(language):
+        response = JsonResponse(
+            {
+                "version": "1.0",
+                "type": "rich",
+                "provider_name": gettext(SITE_NAME),
+                "provider_url": absolute(request, reverse("pledges:overview")),
+                "title": gettext("%(name)s: pledges to Ukraine’s security")
+                % {"name": translated(member, "name")},
+                "html": embed_snippet(request, member, width=width, height=height),
+                "width": width,
+                "height": height,
+                "cache_age": 3600,
+            }
+        )
+    response["Content-Language"] = language
+    return response
