@@ -185,3 +185,21 @@ def test_the_about_page_names_the_most_quoted_sources_and_links_to_all(client):
     assert "The 12 most quoted of the 16 sources in the dataset ( all 16 sources )" in text
     assert "The busiest source (3 quotes)" in text
     assert text.count("Bulletin") == 11
+
+
+def test_the_latest_pledges_are_read_from_an_index_not_sorted_from_every_pledge():
+    from django.db import connection
+    from django.db.models import F
+
+    make_many_pledges(30)
+    latest = Pledge.objects.published().order_by(
+        F("announced_on").desc(nulls_last=True), F("reported_on").desc(nulls_last=True), "-pk"
+    )[:8]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            plan = latest.explain()
+        assert "pledge_published_recent" in plan and "Sort" not in plan
+    else:
+        plan = latest.explain()
+        assert "pledge_published_recent" in plan and "TEMP B-TREE" not in plan
