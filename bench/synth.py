@@ -417,7 +417,7 @@ def build(log, pledge_total: int) -> None:
 
     # Fresh statistics, so the query planner sees the data as it will be measured.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     log(f"done in {time.monotonic() - started:.1f} s")
 
 
@@ -504,7 +504,7 @@ def main() -> None:
         from django.db import connection
 
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     elif Source.objects.exists() and not args.rebuild:
         # Left over from another version or an interrupted run: start again from an empty database.
         log("the database holds data without the current stamp; rebuilding it")
