@@ -465,6 +465,7 @@ def _review_entries(sources: dict[str, dict], texts: _Texts, facts: set[str]) ->
                         "facts": entry.facts,
                         "reason": entry.reason,
                         "why": entry.why,
+                        "why_uk": entry.why_uk,
                     },
                 }
             )

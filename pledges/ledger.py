@@ -74,6 +74,7 @@ class Entry:
     reason: str = ""
     why: str = ""
     part: int | None = None
+    why_uk: str = ""  # the same explanation in Ukrainian (see fixtures/curated/README.md)
 
     @property
     def recorded(self) -> bool:
@@ -97,6 +98,7 @@ def read_ledger(path: Path) -> Ledger:
             reason=item.get("reason", ""),
             why=item.get("why", ""),
             part=item.get("part"),
+            why_uk=item.get("why_uk", ""),
         )
         for item in data.get("entry", [])
     ]

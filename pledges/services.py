@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pledges.models import Pledge, format_number, format_partial_date, parties_prefetch, qualified
+from pledges.translations import translated
 
 PUBLISHED_REASON = "Published"
 UNPUBLISHED_REASON = "Unpublished"
@@ -169,16 +170,18 @@ def public_values(record) -> dict[str, str]:
         if record.amount is not None
         else ""
     )
+    # The tracker's own words in the reader's language: a Ukrainian page lists the changes of the
+    # Ukrainian texts, an English page those of the English.
     return {
-        "pledge_type": record.pledge_type.name if record.pledge_type else "",
+        "pledge_type": translated(record.pledge_type, "name").text if record.pledge_type else "",
         "status": str(status_labels.get(record.status, record.status)),
-        "summary": record.summary,
-        "conditions": record.conditions,
+        "summary": translated(record, "summary").text,
+        "conditions": translated(record, "conditions").text,
         "announced": format_partial_date(record.announced_on, record.announced_precision),
         "reported": format_partial_date(record.reported_on, record.reported_precision),
         "quantity": quantity.strip(),
         "amount": amount.strip(),
-        "note": record.note,
+        "note": translated(record, "note").text,
     }
 
 
@@ -241,7 +244,7 @@ def recent_public_changes(limit: int = 50) -> list[PublicChange]:
                 member=parties.get(record.id, ""),
                 pledge_type=new["pledge_type"],
                 status=new["status"],
-                summary=record.summary,
+                summary=translated(record, "summary").text,
                 changes=diff,
             )
         )

@@ -263,3 +263,15 @@ def pledge_ids_en(html: str) -> set[int]:
     if len(table) < 2:
         return set()
     return {int(pk) for pk in re.findall(r'href="/pledges/(\d+)/"', table[1].split("</table>")[0])}
+
+
+def test_published_changes_list_the_texts_in_the_readers_language(client, db):
+    pledge = make_pledge(summary="Two Patriot systems.", summary_uk="Дві системи Patriot.")
+    pledge.summary_uk = "Дві системи Patriot для України."
+    pledge.save()
+    history = page(client, f"/uk/pledges/{pledge.pk}/").split('id="history-heading"', 1)[1]
+    assert "<del>Дві системи Patriot.</del>" in history
+    assert "<ins>Дві системи Patriot для України.</ins>" in history
+    # The English text did not change: the English page lists no change.
+    english = page(client, f"/pledges/{pledge.pk}/").split('id="history-heading"', 1)[1]
+    assert "<del>" not in english and "Дві системи" not in english
