@@ -275,3 +275,29 @@ def test_published_changes_list_the_texts_in_the_readers_language(client, db):
     # The English text did not change: the English page lists no change.
     english = page(client, f"/pledges/{pledge.pk}/").split('id="history-heading"', 1)[1]
     assert "<del>" not in english and "Дві системи" not in english
+
+
+def test_words_quoted_in_the_shipped_ukrainian_texts_are_verbatim_from_their_english(dataset):
+    """A Ukrainian text keeps a source's words in “…” exactly as its English twin quotes them."""
+    from django.apps import apps
+
+    from pledges.templatetags.tracker import QUOTED
+
+    texts = [(f"rule {r.key}", r.rule, r.rule_uk) for r in codebook.all_rules()]
+    for model in apps.get_app_config("pledges").get_models():
+        names = {field.name for field in model._meta.concrete_fields}
+        if model.__name__.startswith("Historical"):
+            continue
+        for name in sorted(n for n in names if f"{n}_uk" in names):
+            for obj in model.objects.exclude(**{f"{name}_uk": ""}):
+                texts.append(
+                    (f"{model.__name__} {obj.pk} {name}", getattr(obj, name), getattr(obj, f"{name}_uk"))
+                )
+    assert len(texts) > 500
+    altered = [
+        (where, quoted)
+        for where, english, ukrainian in texts
+        for quoted in QUOTED.findall(ukrainian)
+        if not re.search(r"[\u0400-\u04ff]", quoted) and quoted[1:-1] not in english
+    ]
+    assert altered == []

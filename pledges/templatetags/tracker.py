@@ -177,7 +177,8 @@ def datetime_attr(value) -> str:
 
 # In a translated text, words quoted from a source keep their language inside “…” (the tracker's own
 # quotation marks in Ukrainian are «…»): a quote is never translated, and is marked as English.
-QUOTED = re.compile(r"“[^“”]*”")
+# One level of quotes within a quote (“at a “Coalition of the Willing” conference”) stays one quote.
+QUOTED = re.compile(r"“(?:[^“”]|“[^“”]*”)*”")
 LATIN = re.compile(r"[A-Za-z]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
