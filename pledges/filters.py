@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from pledges.models import (
     Citation,
@@ -30,7 +31,7 @@ PLEDGE_ORDERING = (
 class StrictBooleanField(forms.Field):
     """true or false, and nothing else: a value like "maybe" or "1" is refused, not ignored."""
 
-    default_error_messages = {"invalid": "Use true or false, not “%(value)s”."}
+    default_error_messages = {"invalid": _("Use true or false, not “%(value)s”.")}
 
     def to_python(self, value):
         if value in (None, ""):
@@ -72,34 +73,48 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
 class PledgeFilterSet(django_filters.FilterSet):
     type = SlugMultipleChoiceFilter(
-        field_name="pledge_type", queryset=PledgeType.objects.all(), label="Type of help"
+        field_name="pledge_type", queryset=PledgeType.objects.all(), label=_("Type of help")
     )
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status", distinct=False)
-    member = SlugMultipleChoiceFilter(queryset=Member.objects.all(), method="filter_member", label="Member")
-    region = django_filters.ChoiceFilter(choices=Region.choices, method="filter_region", label="Region")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"), distinct=False)
+    member = SlugMultipleChoiceFilter(
+        queryset=Member.objects.all(), method="filter_member", label=_("Member")
+    )
+    region = django_filters.ChoiceFilter(choices=Region.choices, method="filter_region", label=_("Region"))
     announced_after = django_filters.DateFilter(
         field_name="announced_on",
         lookup_expr="gte",
-        label="Announced on or after",
+        label=_("Announced on or after"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     announced_before = django_filters.DateFilter(
         field_name="announced_on",
         lookup_expr="lte",
-        label="Announced on or before",
+        label=_("Announced on or before"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), to_field_name="slug", method="filter_source", label="Cited in source"
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        method="filter_source",
+        label=_("Cited in source"),
     )
     has_quantity = StrictBooleanFilter(
-        field_name="quantity", lookup_expr="isnull", exclude=True, label="Gives a quantity"
+        field_name="quantity", lookup_expr="isnull", exclude=True, label=_("Gives a quantity")
     )
     has_money = StrictBooleanFilter(
-        field_name="amount", lookup_expr="isnull", exclude=True, label="Gives an amount of money"
+        field_name="amount", lookup_expr="isnull", exclude=True, label=_("Gives an amount of money")
     )
-    q = django_filters.CharFilter(method="filter_q", max_length=200, label="Search")
-    ordering = django_filters.OrderingFilter(fields=PLEDGE_ORDERING, label="Sort by")
+    q = django_filters.CharFilter(method="filter_q", max_length=200, label=_("Search"))
+    ordering = django_filters.OrderingFilter(
+        fields=PLEDGE_ORDERING,
+        field_labels={
+            "announced_on": _("Announced"),
+            "pledge_type__order": _("Type"),
+            "status": _("Status"),
+            "updated_at": _("Updated"),
+        },
+        label=_("Sort by"),
+    )
 
     class Meta:
         model = Pledge
@@ -124,14 +139,23 @@ class PledgeFilterSet(django_filters.FilterSet):
 
 
 class MemberFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Member.Kind.choices, label="Kind")
-    region = django_filters.ChoiceFilter(choices=Region.choices, label="Region")
+    kind = django_filters.ChoiceFilter(choices=Member.Kind.choices, label=_("Kind"))
+    region = django_filters.ChoiceFilter(choices=Region.choices, label=_("Region"))
     type = NamedChoiceFilter(
-        queryset=PledgeType.objects.all(), to_field_name="slug", method="filter_pledges", label="Has pledged"
+        queryset=PledgeType.objects.all(),
+        to_field_name="slug",
+        method="filter_pledges",
+        label=_("Has pledged"),
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, method="filter_pledges", label="With status")
-    guarantor = StrictBooleanFilter(method="filter_guarantor", label="Named as a guarantor")
-    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("region", "region")), label="Sort by")
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, method="filter_pledges", label=_("With status")
+    )
+    guarantor = StrictBooleanFilter(method="filter_guarantor", label=_("Named as a guarantor"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("region", "region")),
+        field_labels={"name": _("Name"), "region": _("Region")},
+        label=_("Sort by"),
+    )
 
     class Meta:
         model = Member
@@ -155,11 +179,12 @@ class MemberFilterSet(django_filters.FilterSet):
 
 
 class SourceFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label="Kind of document")
-    q = django_filters.CharFilter(method="filter_q", max_length=200, label="Title or publisher")
+    kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label=_("Kind of document"))
+    q = django_filters.CharFilter(method="filter_q", max_length=200, label=_("Title or publisher"))
     ordering = django_filters.OrderingFilter(
         fields=(("published_on", "published"), ("title", "title"), ("citation_count", "citations")),
-        label="Sort by",
+        field_labels={"published_on": _("Published"), "title": _("Title"), "citation_count": _("Citations")},
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -172,11 +197,13 @@ class SourceFilterSet(django_filters.FilterSet):
 
 class MeetingFilterSet(django_filters.FilterSet):
     host = django_filters.ModelChoiceFilter(
-        field_name="hosts", queryset=Member.objects.all(), to_field_name="slug", label="Hosted by"
+        field_name="hosts", queryset=Member.objects.all(), to_field_name="slug", label=_("Hosted by")
     )
-    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label="Held on or after")
+    held_after = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="gte", label=_("Held on or after")
+    )
     held_before = django_filters.DateFilter(
-        field_name="held_on", lookup_expr="lte", label="Held on or before"
+        field_name="held_on", lookup_expr="lte", label=_("Held on or before")
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django_countries import countries
 
 from pledges.models import Status
@@ -35,7 +36,7 @@ MIN_ISLAND_AREA = 1.0  # square viewBox units; each country keeps its largest po
 # Features of world-atlas without an ISO 3166-1 numeric id, by the code members use for them.
 CODES_WITHOUT_NUMERIC = {"Kosovo": "XK"}
 
-STATUS_WORDS = {status.value: status.label.lower() for status in Status}
+STATUS_WORDS = {status.value for status in Status}
 NO_PLEDGE = "none"
 
 # The map is a group of named links (each country's <title> names it and its status), reachable by
@@ -263,17 +264,29 @@ def _status_class(status: str | None) -> str:
 
 def _description(drawn: list[MapEntry], not_drawn_count: int) -> str:
     if not drawn:
-        text = "No coalition members are in the area shown."
+        text = gettext("No coalition members are in the area shown.")
     else:
         counts = Counter(_status_class(entry.status) for entry in drawn)
-        parts = [f"{counts[status]} {words}" for status, words in STATUS_WORDS.items() if counts[status]]
+        parts = [f"{counts[status]} {_status_words(status)}" for status in Status if counts[status]]
         if counts[NO_PLEDGE]:
-            parts.append(f"{counts[NO_PLEDGE]} with no pledge recorded")
-        members = "member" if len(drawn) == 1 else "members"
-        text = f"{len(drawn)} coalition {members} shown, by strongest pledge status: {', '.join(parts)}."
+            parts.append(gettext("%(count)s with no pledge recorded") % {"count": counts[NO_PLEDGE]})
+        text = ngettext(
+            "%(count)s coalition member shown, by strongest pledge status: %(parts)s.",
+            "%(count)s coalition members shown, by strongest pledge status: %(parts)s.",
+            len(drawn),
+        ) % {"count": len(drawn), "parts": ", ".join(parts)}
     if not_drawn_count:
-        text += f" {not_drawn_count} outside the area shown are listed beside the map."
+        text += " " + gettext("%(count)s outside the area shown are listed beside the map.") % {
+            "count": not_drawn_count
+        }
     return text
+
+
+def _status_words(status: str) -> str:
+    """A status in words, in the reader's language: "committed", "no pledge recorded"."""
+    if status == NO_PLEDGE:
+        return gettext("no pledge recorded")
+    return str(Status(status).label).lower()
 
 
 def europe_map(entries: Iterable[MapEntry]) -> MapResult:
@@ -305,7 +318,7 @@ def europe_map(entries: Iterable[MapEntry]) -> MapResult:
             land.append(format_html('<path class="map-land" d="{}"/>', shape.path))
             continue
         status = _status_class(entry.status)
-        words = STATUS_WORDS.get(status, "no pledge recorded")
+        words = _status_words(status)
         members.append(
             format_html(
                 MEMBER_TEMPLATE,
@@ -320,10 +333,11 @@ def europe_map(entries: Iterable[MapEntry]) -> MapResult:
     height = _frame()[3]
     view_box = f"0 0 {_number(round(WIDTH * 10))} {_number(round(height * 10))}"
     drawn = [by_key[shape.key] for shape in shapes if shape.key in by_key]
+    title = gettext("Map of Europe: coalition members by pledge status")
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="europe-map" viewBox="{view_box}" role="group"'
         ' aria-labelledby="map-title map-desc" fill-rule="evenodd">'
-        '<title id="map-title">Map of Europe: coalition members by pledge status</title>'
+        f'<title id="map-title">{escape(title)}</title>'
         f'<desc id="map-desc">{escape(_description(drawn, len(not_drawn)))}</desc>'
         f'<rect class="map-sea" width="{view_box.split()[2]}" height="{view_box.split()[3]}"/>'
         f'<g class="map-countries">{"".join(land)}</g>'

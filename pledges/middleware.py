@@ -5,13 +5,16 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from pledges.text import has_forbidden, markup_safe
 
 logger = logging.getLogger(__name__)
 
 NUL = "\x00"
-NUL_MESSAGE = "The request contains a NUL character (%00), which no address or parameter may hold."
+NUL_MESSAGE = gettext_lazy(
+    "The request contains a NUL character (%00), which no address or parameter may hold."
+)
 
 
 class RejectNulBytesMiddleware:
@@ -33,7 +36,7 @@ class RejectNulBytesMiddleware:
             # this says why. Raising BadRequest instead would log a traceback with it.
             logger.info("Bad request (a NUL character): %s", request.path_info.replace(NUL, "%00"))
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": NUL_MESSAGE, "status": 400}, status=400)
+                return JsonResponse({"detail": str(NUL_MESSAGE), "status": 400}, status=400)
             return render(request, "400.html", {"message": NUL_MESSAGE}, status=400)
         return self.get_response(request)
 

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pledges.models import Pledge, format_number, format_partial_date, parties_prefetch, qualified
+from pledges.models.common import format_money
 from pledges.translations import translated
 
 PUBLISHED_REASON = "Published"
@@ -145,15 +147,15 @@ class PublicChange:
 # The fields a reader sees, in the order a page shows them; the announcement date and its
 # precision are shown as one value.
 PUBLIC_FIELDS = (
-    ("pledge_type", "Type of help"),
-    ("status", "Status"),
-    ("summary", "Summary"),
-    ("conditions", "Conditions"),
-    ("announced", "Announced"),
-    ("reported", "First reported"),
-    ("quantity", "Quantity"),
-    ("amount", "Amount"),
-    ("note", "Note"),
+    ("pledge_type", _("Type of help")),
+    ("status", _("Status")),
+    ("summary", _("Summary")),
+    ("conditions", _("Conditions")),
+    ("announced", _("Announced")),
+    ("reported", _("First reported")),
+    ("quantity", _("Quantity")),
+    ("amount", _("Amount")),
+    ("note", _("Note")),
 )
 
 
@@ -165,11 +167,9 @@ def public_values(record) -> dict[str, str]:
         if record.quantity is not None
         else ""
     )
-    amount = (
-        f"{qualified(format_number(record.amount), record.amount_qualifier)} {record.currency}"
-        if record.amount is not None
-        else ""
-    )
+    amount = ""
+    if record.amount is not None:
+        amount = format_money(record.amount, record.amount_qualifier, record.currency)
     # The tracker's own words in the reader's language: a Ukrainian page lists the changes of the
     # Ukrainian texts, an English page those of the English.
     return {

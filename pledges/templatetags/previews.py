@@ -18,8 +18,9 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext, npgettext
 
 from pledges.cards import HEIGHT, SITE_TAGLINE, WIDTH
 from pledges.context_processors import SITE_NAME
@@ -56,10 +57,10 @@ class Preview:
             "og_locale": OG_LOCALES[language],
             "og_locale_alternates": [OG_LOCALES[code] for code, _name in other_languages(language)],
             "image": image,
-            "image_alt": self.image_alt or f"{SITE_NAME}: {SITE_TAGLINE}",
+            "image_alt": self.image_alt or f"{gettext(SITE_NAME)}: {SITE_TAGLINE}",
             "image_width": WIDTH,
             "image_height": HEIGHT,
-            "site_name": SITE_NAME,
+            "site_name": gettext(SITE_NAME),
         }
 
 
@@ -83,8 +84,17 @@ def listing_query(context) -> str:
     return urlencode(pairs)
 
 
-def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (words or word + 's')}"
+def counted(n: int, text: str) -> str:
+    """`text`, chosen by ngettext for `n`, with the count in it ("1 offer", "5 пропозицій")."""
+    return text % {"count": n}
+
+
+def offers(n: int) -> str:
+    return counted(n, ngettext("%(count)s offer", "%(count)s offers", n))
+
+
+def stances(n: int) -> str:
+    return counted(n, ngettext("%(count)s stance", "%(count)s stances", n))
 
 
 def listing_total(context) -> int | None:
@@ -95,27 +105,46 @@ def listing_total(context) -> int | None:
 def card_image(member) -> tuple[str, str]:
     return (
         reverse("pledges:member_card_png", args=[member.slug]),
-        f"{translated(member, 'name')}: pledges to Ukraine’s security by type of help and status",
+        gettext("%(name)s: pledges to Ukraine’s security by type of help and status")
+        % {"name": translated(member, "name")},
     )
 
 
 def overview(context) -> Preview:
     return Preview(
-        "Security guarantees for Ukraine: who pledged what",
-        f"{plural(context['offer_total'], 'offer')} and {plural(context['stance_total'], 'stance')} "
-        f"by {plural(context['member_total'], 'member')} of the Coalition of the Willing and beside it, "
-        f"from {plural(context['source_total'], 'source')}: each fact with a verbatim quote from its source.",
+        gettext("Security guarantees for Ukraine: who pledged what"),
+        gettext(
+            "%(offers)s and %(stances)s by %(members)s of the Coalition of the Willing and beside it, "
+            "from %(sources)s: each fact with a verbatim quote from its source."
+        )
+        % {
+            "offers": offers(context["offer_total"]),
+            "stances": stances(context["stance_total"]),
+            "members": counted(
+                context["member_total"],
+                npgettext("by … members", "%(count)s member", "%(count)s members", context["member_total"]),
+            ),
+            "sources": counted(
+                context["source_total"],
+                npgettext("from … sources", "%(count)s source", "%(count)s sources", context["source_total"]),
+            ),
+        },
         reverse("pledges:overview"),
     )
 
 
 def member_list(context) -> Preview:
     total = context.get("total_members")
+    text = gettext(
+        "countries, organisations, the coalition itself, Europe as a bloc and unnamed groups, with their "
+        "pledges to Ukraine’s security by type and their strongest status, each with its source."
+    )
+    if total is not None:
+        members = npgettext("a count standing alone", "%(count)s member", "%(count)s members", total)
+        text = counted(total, members) + ": " + text
     return Preview(
-        "Members of the coalition and their pledges",
-        (f"{plural(total, 'member')}: " if total is not None else "")
-        + "countries, organisations, the coalition itself, Europe as a bloc and unnamed groups, with their "
-        "pledges to Ukraine’s security by type and their strongest status, each with its source.",
+        gettext("Members of the coalition and their pledges"),
+        text,
         reverse("pledges:member_list"),
         listing_query(context),
     )
@@ -129,14 +158,18 @@ def member_detail(context) -> Preview:
         counts = []
         if summary.offer_total:
             kinds = and_join(offered[:6]) + (", …" if len(offered) > 6 else "")
-            counts.append(f"{plural(summary.offer_total, 'offer')} ({kinds})")
+            counts.append(f"{offers(summary.offer_total)} ({kinds})")
         if summary.stance_total:
-            counts.append(plural(summary.stance_total, "stance"))
-        text = f"What {name} pledged to Ukraine’s security: {' and '.join(counts)}, each with its source."
+            counts.append(stances(summary.stance_total))
+        text = gettext("What %(name)s pledged to Ukraine’s security: %(counts)s, each with its source.") % {
+            "name": name,
+            "counts": f" {gettext('and')} ".join(counts),
+        }
     else:
-        text = f"{name}: no published pledge to Ukraine’s security recorded yet."
+        text = gettext("%(name)s: no published pledge to Ukraine’s security recorded yet.") % {"name": name}
     image, alt = card_image(member)
-    return Preview(f"{name}: pledges to Ukraine’s security", text, member.get_absolute_url(), "", image, alt)
+    title = gettext("%(name)s: pledges to Ukraine’s security") % {"name": name}
+    return Preview(title, text, member.get_absolute_url(), "", image, alt)
 
 
 def pledge_list(context) -> Preview:
@@ -147,13 +180,28 @@ def pledge_list(context) -> Preview:
         if option["checked"]
     ]
     total = listing_total(context)
-    title = "Pledges" + (f": {', '.join(chosen[:4])}{', …' if len(chosen) > 4 else ''}" if chosen else "")
+    title = gettext("Pledges") + (
+        f": {', '.join(chosen[:4])}{', …' if len(chosen) > 4 else ''}" if chosen else ""
+    )
+    filtered = bool(context.get("filterset") and listing_query(context))
+    if total is None:
+        pledges = gettext("Pledges")
+    elif filtered:
+        pledges = counted(
+            total,
+            ngettext(
+                "%(count)s pledge matching these filters", "%(count)s pledges matching these filters", total
+            ),
+        )
+    else:
+        pledges = counted(total, ngettext("%(count)s pledge", "%(count)s pledges", total))
     return Preview(
         title,
-        (f"{plural(total, 'pledge')}" if total is not None else "Pledges")
-        + (" matching these filters" if context.get("filterset") and listing_query(context) else "")
-        + " to Ukraine’s security: offers from proposed to delivered and stances apart, each with its "
-        "status, conditions and sources.",
+        gettext(
+            "%(pledges)s to Ukraine’s security: offers from proposed to delivered and stances apart, each "
+            "with its status, conditions and sources."
+        )
+        % {"pledges": pledges},
         reverse("pledges:pledge_list"),
         listing_query(context),
     )
@@ -163,7 +211,7 @@ def pledge_detail(context) -> Preview:
     pledge = context["pledge"]
     text = f"{pledge.get_status_display()}: {translated(pledge, 'summary')}"
     if pledge.conditions:
-        text += f" Conditions: {translated(pledge, 'conditions')}"
+        text += " " + gettext("Conditions: %(conditions)s") % {"conditions": translated(pledge, "conditions")}
     image, alt = card_image(pledge.lead) if pledge.lead else ("", "")
     type_name = translated(pledge.pledge_type, "name")
     title = f"{parties_text(pledge)}: {type_name} ({pledge.get_status_display().lower()})"
@@ -173,36 +221,55 @@ def pledge_detail(context) -> Preview:
 def type_detail(context) -> Preview:
     pledge_type = context["pledge_type"]
     name = translated(pledge_type, "name")
-    offers, stances = context.get("offer_total", 0), context.get("stance_total", 0)
-    text = (
-        f"{name}: {plural(offers, 'offer')} and {plural(stances, 'stance')} recorded, showing "
-        "who offers it to Ukraine, how firmly and on what conditions, each with its source."
-    )
+    text = gettext(
+        "%(name)s: %(offers)s and %(stances)s recorded, showing who offers it to Ukraine, how firmly and on "
+        "what conditions, each with its source."
+    ) % {
+        "name": name,
+        "offers": offers(context.get("offer_total", 0)),
+        "stances": stances(context.get("stance_total", 0)),
+    }
     if pledge_type.description:
         text += f" {translated(pledge_type, 'description')}"
-    return Preview(f"{name}: who offers it to Ukraine", text, pledge_type.get_absolute_url())
+    title = gettext("%(name)s: who offers it to Ukraine") % {"name": name}
+    return Preview(title, text, pledge_type.get_absolute_url())
 
 
 def source_list(context) -> Preview:
     total = listing_total(context)
-    return Preview(
-        "Sources",
-        (f"{plural(total, 'document')}" if total is not None else "The documents")
-        + " every fact is drawn from, each with its archived text so that every quote can be checked in "
-        "context.",
-        reverse("pledges:source_list"),
-        listing_query(context),
-    )
+    if total is None:
+        text = gettext(
+            "The documents every fact is drawn from, each with its archived text so that every quote can be "
+            "checked in context."
+        )
+    else:
+        text = counted(
+            total,
+            ngettext(
+                "%(count)s document every fact is drawn from, each with its archived text so that every "
+                "quote can be checked in context.",
+                "%(count)s documents every fact is drawn from, each with its archived text so that every "
+                "quote can be checked in context.",
+                total,
+            ),
+        )
+    return Preview(gettext("Sources"), text, reverse("pledges:source_list"), listing_query(context))
 
 
 def source_detail(context) -> Preview:
     source = context["source"]
-    by = f" by {source.publisher}" if source.publisher else ""
-    on = f", {source.published_on.day} {source.published_on:%B %Y}" if source.published_on else ""
-    quotes = plural(len(context.get("citations", [])), "quote")
-    text = (
-        f"{source.get_kind_display()}{by}{on}: its archived text, with the {quotes} the tracker cites marked."
-    )
+    by = " " + gettext("by %(publisher)s") % {"publisher": source.publisher} if source.publisher else ""
+    on = f", {date_format(source.published_on, 'DATE_FORMAT')}" if source.published_on else ""
+    quoted = len(context.get("citations", []))
+    quotes = counted(quoted, ngettext("%(count)s quote", "%(count)s quotes", quoted))
+    text = gettext(
+        "%(kind)s%(by)s%(on)s: its archived text, with the %(quotes)s the tracker cites marked."
+    ) % {
+        "kind": source.get_kind_display(),
+        "by": by,
+        "on": on,
+        "quotes": quotes,
+    }
     if source.description:
         text += f" {translated(source, 'description')}"
     return Preview(source.title, text, source.get_absolute_url())
@@ -210,10 +277,18 @@ def source_detail(context) -> Preview:
 
 def meeting_list(context) -> Preview:
     total = listing_total(context)
+    meetings = (
+        gettext("Meetings")
+        if total is None
+        else counted(total, ngettext("%(count)s meeting", "%(count)s meetings", total))
+    )
     return Preview(
-        "Meetings and summits",
-        (f"{plural(total, 'meeting')}" if total is not None else "Meetings")
-        + " of the Coalition of the Willing: when it met, who hosted and what was agreed, with sources.",
+        gettext("Meetings and summits"),
+        gettext(
+            "%(meetings)s of the Coalition of the Willing: when it met, who hosted and what was agreed, with "
+            "sources."
+        )
+        % {"meetings": meetings},
         reverse("pledges:meeting_list"),
         listing_query(context),
     )
@@ -222,15 +297,23 @@ def meeting_list(context) -> Preview:
 def change_list(context) -> Preview:
     changes = context.get("changes") or []
     return Preview(
-        "Recent changes",
-        f"The latest {plural(len(changes), 'pledge')} published or changed since they were published, newest "
-        "first; drafts under review do not appear.",
+        gettext("Recent changes"),
+        counted(
+            len(changes),
+            ngettext(
+                "The latest %(count)s pledge published or changed since they were published, newest first; "
+                "drafts under review do not appear.",
+                "The latest %(count)s pledges published or changed since they were published, newest first; "
+                "drafts under review do not appear.",
+                len(changes),
+            ),
+        ),
         reverse("pledges:change_list"),
     )
 
 
 def fixed(title: str, description: str, name: str):
-    return lambda context: Preview(title, description, reverse(f"pledges:{name}"))
+    return lambda context: Preview(str(title), str(description), reverse(f"pledges:{name}"))
 
 
 PAGES = {
@@ -245,26 +328,34 @@ PAGES = {
     "meeting_list": meeting_list,
     "change_list": change_list,
     "about": fixed(
-        "About the tracker: methodology and codebook",
-        "What counts as a pledge, the statuses and stances, how sentences become facts, the sourcing "
-        "rules, how to cite the tracker and its licence.",
+        gettext_lazy("About the tracker: methodology and codebook"),
+        gettext_lazy(
+            "What counts as a pledge, the statuses and stances, how sentences become facts, the sourcing "
+            "rules, how to cite the tracker and its licence."
+        ),
         "about",
     ),
     "api_docs": fixed(
-        "API",
-        "Read-only JSON for members, pledge types, pledges, sources, citations, meetings and counts: "
-        "no key needed, open to cross-origin reads, with curl and Python examples.",
+        gettext_lazy("API"),
+        gettext_lazy(
+            "Read-only JSON for members, pledge types, pledges, sources, citations, meetings and counts: "
+            "no key needed, open to cross-origin reads, with curl and Python examples."
+        ),
         "api_docs",
     ),
     "api_reference": fixed(
-        "API reference",
-        "Every endpoint, filter and answer of the read-only JSON API, read from its OpenAPI 3.1 schema.",
+        gettext_lazy("API reference"),
+        gettext_lazy(
+            "Every endpoint, filter and answer of the read-only JSON API, read from its OpenAPI 3.1 schema."
+        ),
         "api_reference",
     ),
     "download": fixed(
-        "Download the data",
-        "The whole published dataset, as one JSON file or as CSV files in a zip: members, pledge types, "
-        "pledges, sources, citations, meetings and headline counts.",
+        gettext_lazy("Download the data"),
+        gettext_lazy(
+            "The whole published dataset, as one JSON file or as CSV files in a zip: members, pledge types, "
+            "pledges, sources, citations, meetings and headline counts."
+        ),
         "download",
     ),
 }

@@ -91,14 +91,14 @@ def and_join(items: list) -> str:
     if len(items) < 2:
         return items[0] if items else ""
     head = ", ".join(str(item) for item in items[:-1])
-    joined = f"{head} and {items[-1]}"
+    joined = f"{head} {gettext('and')} {items[-1]}"
     return SafeString(joined) if all(isinstance(item, SafeString) for item in items) else joined
 
 
 def parties_text(pledge) -> str:
     """A pledge's parties in words: 'France', 'France and United Kingdom (jointly)'. Plain text."""
     text = and_join([translated(member, "name").text for member in pledge.party_members])
-    return f"{text} (jointly)" if pledge.is_joint else text
+    return f"{text} ({gettext('jointly')})" if pledge.is_joint else text
 
 
 def _member_link(member, base: str = "", new_tab: bool = False):
@@ -126,7 +126,7 @@ def parties(pledge, link: bool = True):
         return parties_text(pledge)
     joined = and_join([_member_link(member) for member in members])
     if pledge.is_joint:
-        return format_html('{} <span class="jointly">(jointly)</span>', joined)
+        return format_html('{} <span class="jointly">({})</span>', joined, gettext("jointly"))
     return joined
 
 
@@ -140,7 +140,9 @@ def partners(pledge, member, base: str = "", new_tab: bool = False, capital: boo
         return ""
     links = and_join([_member_link(other, base, new_tab) for other in others])
     return format_html(
-        '<span class="jointly">{} {}</span>', "Jointly with" if capital else "jointly with", links
+        '<span class="jointly">{} {}</span>',
+        gettext("Jointly with") if capital else gettext("jointly with"),
+        links,
     )
 
 
@@ -148,11 +150,12 @@ def partners(pledge, member, base: str = "", new_tab: bool = False, capital: boo
 
 
 @register.simple_tag
-def partial_date(value, precision, unknown: str = "date unknown"):
-    """A date as precisely as it is known, in a <time> element; `unknown` (in words) when it is not."""
+def partial_date(value, precision, unknown: str = ""):
+    """A date as precisely as it is known, in a <time> element; `unknown` (in words, "date unknown"
+    in the reader's language unless given) when it is not."""
     iso = iso_partial_date(value, precision)
     if not iso:
-        return format_html('<span class="unknown">{}</span>', unknown)
+        return format_html('<span class="unknown">{}</span>', unknown or gettext("date unknown"))
     return format_html('<time datetime="{}">{}</time>', iso, format_partial_date(value, precision))
 
 

@@ -5,6 +5,7 @@ from django.core.paginator import InvalidPage
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django_filters.views import FilterView
 
 from pledges.exports import Exporter, csv_response, json_stream_response
@@ -30,7 +31,7 @@ class FilteredListView(FilterView):
         errors = {} if self.filterset.is_valid() else dict(self.filterset.errors)
         output = request.GET.get("format", "html")
         if output not in FORMATS:
-            errors["format"] = [f"Choose one of {', '.join(FORMATS)}."]
+            errors["format"] = [gettext("Choose one of %(formats)s.") % {"formats": ", ".join(FORMATS)}]
         if errors:
             return self.bad_request(errors)
         self.object_list = self.filterset.qs

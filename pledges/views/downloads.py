@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from pledges.context_processors import SITE_NAME
 from pledges.datapackage import about_the_dataset, citation_cff, data_package
@@ -111,7 +114,20 @@ def about_the_data(request=None) -> dict:
 
 
 def download_page(request):
-    context = {"about": about_the_data(request), "records": RECORDS.values(), "types": TYPES}
+    about = about_the_data(request)
+    # The page speaks its reader's language; the files it offers are in English (pledges.files).
+    site = gettext(SITE_NAME)
+    if about["as_of"]:
+        day = date_format(datetime.fromisoformat(about["as_of"]), pgettext("a date in a citation", "d F Y"))
+        cite_as = gettext("%(site)s, %(url)s/, data as of %(date)s.") % {
+            "site": site,
+            "url": settings.SITE_URL,
+            "date": day,
+        }
+    else:
+        cite_as = f"{site}, {settings.SITE_URL}/."
+    about = {**about, "title": site, "cite_as": cite_as}
+    context = {"about": about, "records": RECORDS.values(), "types": TYPES}
     return render(request, "pledges/download.html", context)
 
 

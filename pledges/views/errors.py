@@ -3,6 +3,7 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 
 def bad_request(request, exception=None):
@@ -11,7 +12,9 @@ def bad_request(request, exception=None):
 
 def page_not_found(request, exception=None):
     if request.path.startswith("/api/v1/"):
-        return JsonResponse({"error": f"There is no API endpoint at {request.path}."}, status=404)
+        return JsonResponse(
+            {"error": gettext("There is no API endpoint at %(path)s.") % {"path": request.path}}, status=404
+        )
     return render(request, "404.html", status=404)
 
 
