@@ -26,3 +26,7 @@ class PledgesConfig(AppConfig):
         from pledges import tallies
 
         tallies.connect()
+
+        from pledges.caching import connect_data_version
+
+        connect_data_version()

@@ -21,12 +21,13 @@ from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.test.utils import override_settings
 
+from pledges.caching import bump_data_version
 from pledges.tallies import recount_all
 
 # What a backup holds, as dumpdata labels.
 BACKUP_LABELS = ("auth.Group", "auth.User", "pledges", "admin.LogEntry")
-# Counts derived from the facts: left out, and made afresh on restore.
-DERIVED = ("pledges.PartyTally", "pledges.SourceTally")
+# Derived rows: the counts kept ready and the data's version, left out and made afresh on restore.
+DERIVED = ("pledges.PartyTally", "pledges.SourceTally", "pledges.DataVersion")
 
 
 class NotEmptyError(Exception):
@@ -106,6 +107,7 @@ def import_backup(path: Path, replace: bool = False) -> int:
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", str(path), verbosity=0)
         recount_all()  # the counts kept ready are derived: made afresh from what was restored
+        bump_data_version()  # every cached page and download predates the restore
         loaded = sum(row_counts().values())
     # Cached pages were rendered from the data just replaced.
     cache.clear()

@@ -1,22 +1,28 @@
 """Public pages, exports and API answers: ETag / Last-Modified from the data's last change, 304 answers
 to conditional requests, and a shared page cache that a published change invalidates at once.
 
-The data's version is the time of the newest history record of any editable model: every save,
-publish and delete through the admin or the services writes one (django-simple-history), so the
-version moves with every change that can alter a public page, in every server process, whatever
-cache backend is configured. Reading it is one small query of indexed maxima; a cached page is
-then served without touching anything else.
+The data's version is one row (`DataVersion`) that every save and delete of an editable model moves,
+in the same transaction, through signals: the version moves with every change that can alter a public
+page, in every server process, whatever cache backend is configured. Reading it is one small query; a
+cached page is then served without touching anything else.
+
+Why a reader never sees an older state after a newer one: the version is part of every cache key, and
+it is read afresh for each request from the database, where it only ever moves forward in commit order
+(the row is locked by the saving transaction until it commits). A page rendered under version v shows
+everything committed up to v; once any reader has seen v, later requests read v or later.
 """
 
 import hashlib
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -26,6 +32,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from pledges.compression import preferred_encoding
 from pledges.models import (
     Citation,
+    DataVersion,
     HeadlineCount,
     Meeting,
     Member,
@@ -126,21 +133,37 @@ UNCACHED_PREFIXES = ("/healthz/", "/static/", "/favicon.ico")  # the favicon kee
 
 
 def data_version() -> datetime | None:
-    """When any editable data last changed (the newest history record), or None for an empty database."""
-    tables = [model.history.model._meta.db_table for model in VERSIONED_MODELS]
-    quote = connection.ops.quote_name
-    maxima = ", ".join(f"(SELECT MAX(history_date) FROM {quote(table)})" for table in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {maxima}")
-        values = [value for value in cursor.fetchone() if value is not None]
-    if not values:
-        return None
-    latest = max(values)
-    if isinstance(latest, str):  # SQLite returns the text it stored
-        latest = datetime.fromisoformat(latest)
-    if timezone.is_naive(latest):
-        latest = timezone.make_aware(latest, timezone.UTC)
-    return latest
+    """When any editable data last changed, or None before the first change. One small query."""
+    return DataVersion.objects.values_list("changed_at", flat=True).first()
+
+
+def bump_data_version(**kwargs) -> None:
+    """Move the data's version, inside the saving transaction (a signal handler for every versioned
+    model). The row is locked before it is read, so a change that commits later always leaves a later
+    time, however the two transactions' clocks ran."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = DataVersion.objects.filter(pk=1).update(changed_at=F("changed_at"))
+        if not locked:
+            DataVersion.objects.get_or_create(pk=1, defaults={"changed_at": now})
+            return
+        previous = DataVersion.objects.values_list("changed_at", flat=True).get(pk=1)
+        changed_at = max(now, previous + timedelta(microseconds=1))
+        DataVersion.objects.filter(pk=1).update(changed_at=changed_at)
+
+
+def connect_data_version() -> None:
+    for model in VERSIONED_MODELS:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                bump_data_version, sender=model, dispatch_uid=f"data-version-{model.__name__}-{signal}"
+            )
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through._meta.auto_created:
+                m2m_changed.connect(
+                    bump_data_version, sender=through, dispatch_uid=f"data-version-{through.__name__}"
+                )
 
 
 class PublicCacheMiddleware:

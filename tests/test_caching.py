@@ -83,3 +83,38 @@ def test_the_page_cache_can_be_turned_off_and_304s_remain(client, settings):
     first = client.get("/pledges/")
     assert "X-Cache" not in first
     assert client.get("/pledges/", headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+@pytest.mark.django_db
+def test_every_change_moves_the_data_version_forward_even_when_the_clock_does_not(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pledges.caching import data_version
+    from tests.conftest import make_meeting, make_member
+
+    pledge = make_pledge()
+    seen = [data_version()]
+    frozen = timezone.now() - timedelta(days=1)  # a clock behind the last change, and stuck
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    pledge.summary = "Changed."
+    pledge.save()
+    seen.append(data_version())
+    meeting = make_meeting()
+    seen.append(data_version())
+    meeting.hosts.add(make_member())  # a many-to-many change on its own
+    seen.append(data_version())
+    pledge.delete()
+    seen.append(data_version())
+    assert all(later > earlier for earlier, later in zip(seen, seen[1:], strict=False))
+
+
+@pytest.mark.django_db
+def test_the_data_version_is_one_query_whatever_the_history(django_assert_num_queries):
+    from pledges.caching import data_version
+
+    for _ in range(20):
+        make_pledge()
+    with django_assert_num_queries(1):
+        assert data_version() is not None

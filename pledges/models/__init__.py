@@ -52,6 +52,7 @@ from .pledges import (
 )
 from .sources import ReviewEntry, ReviewReason, Source, SourceKind, SourcePart, part_starts
 from .tallies import PartyTally, SourceTally
+from .versions import DataVersion
 
 # The old name of the shared qualifier choices, used by headline counts.
 CountQualifier = Qualifier
@@ -68,6 +69,7 @@ __all__ = [
     "CountKind",
     "CountQualifier",
     "Currency",
+    "DataVersion",
     "DatePrecision",
     "HeadlineCount",
     "Meeting",
