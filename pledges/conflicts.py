@@ -14,6 +14,7 @@ from django import forms
 from django.core import signing
 from django.db import models
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 SIGNER = signing.Signer(salt="pledges.conflicts.opened-state")
 KEEP_MINE, KEEP_THEIRS = "mine", "theirs"
@@ -38,11 +39,11 @@ def comparable(value):
 
 def shown(value) -> str:
     if value in (None, "", []):
-        return "(empty)"
+        return gettext("(empty)")
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value) or "(empty)"
+        return ", ".join(str(item) for item in value) or gettext("(empty)")
     return str(value)
 
 
@@ -106,9 +107,9 @@ class ThreeWayMergeMixin:
     def saved_by(self) -> str:
         latest = self.instance.history.select_related("history_user").first() if self.instance.pk else None
         if latest is None or latest.history_user is None:
-            return "another editor"
+            return gettext("another editor")
         if self.editing_user is not None and latest.history_user.pk == self.editing_user.pk:
-            return "you, in another tab or window"
+            return gettext("you, in another tab or window")
         return latest.history_user.get_username()
 
     def merge(self) -> bool:
@@ -123,9 +124,11 @@ class ThreeWayMergeMixin:
             self.add_error(
                 None,
                 forms.ValidationError(
-                    "This form does not say what the record held when it was opened, so it cannot be "
-                    "merged safely with changes saved since. Copy what you typed, reload the page and "
-                    "enter it again.",
+                    gettext(
+                        "This form does not say what the record held when it was opened, so it cannot be "
+                        "merged safely with changes saved since. Copy what you typed, reload the page and "
+                        "enter it again."
+                    ),
                     code="missing_opened_state",
                 ),
             )
@@ -159,16 +162,14 @@ class ThreeWayMergeMixin:
         if conflicts:
             labels = ", ".join(str(self.fields[name].label or name) for name, _ in conflicts)
             kept = ", ".join(str(self.fields[name].label or name) for name in self.merged_fields)
-            self.add_error(
-                None,
-                forms.ValidationError(
-                    f"This was saved by {who} after you opened it. You both changed: {labels}. "
-                    "For each, choose below which value to keep, then save again. "
-                    + (f"Their changes to {kept} are kept. " if kept else "")
-                    + "Nothing else you did not touch will change.",
-                    code="changed_meanwhile",
-                ),
-            )
+            message = gettext(
+                "This was saved by %(who)s after you opened it. You both changed: %(fields)s. "
+                "For each, choose below which value to keep, then save again. "
+            ) % {"who": who, "fields": labels}
+            if kept:
+                message += gettext("Their changes to %(fields)s are kept. ") % {"fields": kept}
+            message += gettext("Nothing else you did not touch will change.")
+            self.add_error(None, forms.ValidationError(message, code="changed_meanwhile"))
         return True
 
     def conflict_choice(self, name: str, saved, who: str) -> forms.ValidationError:
@@ -183,13 +184,18 @@ class ThreeWayMergeMixin:
             " ",
             '<label><input type="radio" name="{}" value="{}"{}> {}</label>',
             (
-                (key, KEEP_MINE, " checked", format_html("keep yours: “{}”", shown(mine))),
-                (key, KEEP_THEIRS, "", format_html("keep theirs: “{}”", self.display_of(saved, name))),
+                (key, KEEP_MINE, " checked", format_html(gettext("keep yours: “{}”"), shown(mine))),
+                (
+                    key,
+                    KEEP_THEIRS,
+                    "",
+                    format_html(gettext("keep theirs: “{}”"), self.display_of(saved, name)),
+                ),
             ),
         )
         return forms.ValidationError(
             format_html(
-                "Changed by {} too. When you opened the form: “{}”. Theirs: “{}”. Yours: “{}”. {}",
+                gettext("Changed by {} too. When you opened the form: “{}”. Theirs: “{}”. Yours: “{}”. {}"),
                 who,
                 shown(opened),
                 self.display_of(saved, name),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -41,7 +42,8 @@ from pledges.text import clean_text
 # simple_history stores the reason in a CharField of this length.
 CHANGE_REASON_MAX_LENGTH = 100
 
-NO_CITATION_MESSAGE = (
+# In English, as tests and other modules compare it; shown through gettext() in the editor's language.
+NO_CITATION_MESSAGE = gettext_noop(
     "A published pledge needs at least one citation. Add a citation (source and quote), "
     "or untick “Published” to keep it as a draft."
 )
@@ -133,7 +135,7 @@ class PartialDate:
 class PartialDateField(forms.CharField):
     """A date typed as 2025-07-10, 2025-07 or 2025 (ISO 8601, as precise as the source)."""
 
-    help = "As precise as the source: 2025-07-10, 2025-07 or 2025. Leave empty when it gives no date."
+    help = _("As precise as the source: 2025-07-10, 2025-07 or 2025. Leave empty when it gives no date.")
     pattern = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
     def __init__(self, **kwargs) -> None:
@@ -148,7 +150,10 @@ class PartialDateField(forms.CharField):
         match = self.pattern.match(text)
         if not match:
             raise forms.ValidationError(
-                f"“{text}” is not a date: type it as 2025-07-10, 2025-07 (a month) or 2025 (a year).",
+                gettext(
+                    "“%(text)s” is not a date: type it as 2025-07-10, 2025-07 (a month) or 2025 (a year)."
+                )
+                % {"text": text},
                 code="invalid_date",
             )
         year, month, day = match.groups()
@@ -157,7 +162,9 @@ class PartialDateField(forms.CharField):
             value = datetime.date(int(year), int(month or 1), int(day or 1))
         except ValueError:
             raise forms.ValidationError(
-                f"{text} does not exist in the calendar: check the month and the day.", code="invalid_date"
+                gettext("%(text)s does not exist in the calendar: check the month and the day.")
+                % {"text": text},
+                code="invalid_date",
             ) from None
         return PartialDate(value, precision)
 
@@ -206,8 +213,16 @@ class PartialDateMixin:
                     self.add_error(
                         precision_field,
                         forms.ValidationError(
-                            f"You typed a full date ({typed.value.isoformat()}) but chose “{chosen.label}”: "
-                            f"type {shown} for a {chosen.label.lower()}, or choose “Day”.",
+                            gettext(
+                                "You typed a full date (%(date)s) but chose “%(precision)s”: type %(shown)s "
+                                "for a %(unit)s, or choose “Day”."
+                            )
+                            % {
+                                "date": typed.value.isoformat(),
+                                "precision": chosen.label,
+                                "shown": shown,
+                                "unit": str(chosen.label).lower(),
+                            },
                             code="precision_contradicts_date",
                         ),
                     )
@@ -217,9 +232,15 @@ class PartialDateMixin:
                 self.add_error(
                     precision_field,
                     forms.ValidationError(
-                        f"You typed {iso_partial_date(typed.value, typed.precision)}, a "
-                        f"{typed.precision.label.lower()}, but chose “Day”: type the full date, or choose "
-                        f"“{typed.precision.label}”.",
+                        gettext(
+                            "You typed %(typed)s, a %(unit)s, but chose “Day”: type the full date, or choose "
+                            "“%(precision)s”."
+                        )
+                        % {
+                            "typed": iso_partial_date(typed.value, typed.precision),
+                            "unit": str(typed.precision.label).lower(),
+                            "precision": typed.precision.label,
+                        },
                         code="precision_contradicts_date",
                     ),
                 )
@@ -237,8 +258,10 @@ class PartialDateMixin:
                 self.add_error(
                     precision_field,
                     forms.ValidationError(
-                        "Say how precise the date is: day, month or year. "
-                        "If the source gives no date, clear the date instead.",
+                        gettext(
+                            "Say how precise the date is: day, month or year. "
+                            "If the source gives no date, clear the date instead."
+                        ),
                         code="date_needs_precision",
                     ),
                 )
@@ -249,7 +272,9 @@ class PartialDateMixin:
                     self.add_error(
                         date_field,
                         forms.ValidationError(
-                            "Enter the date, or set the precision to “Unknown” if the source gives none.",
+                            gettext(
+                                "Enter the date, or set the precision to “Unknown” if the source gives none."
+                            ),
                             code="precision_needs_date",
                         ),
                     )
@@ -336,8 +361,10 @@ class SourceAdminForm(SlugFromNameMixin, CleanTextModelForm):
             link = reverse("admin:pledges_source_change", args=[existing.pk])
             raise forms.ValidationError(
                 format_html(
-                    'This URL is already recorded for the source <a href="{}">{}</a>. '
-                    "Cite that source instead of adding it again.",
+                    gettext(
+                        'This URL is already recorded for the source <a href="{}">{}</a>. '
+                        "Cite that source instead of adding it again."
+                    ),
                     link,
                     existing.title,
                 ),
@@ -351,8 +378,10 @@ class SourceAdminForm(SlugFromNameMixin, CleanTextModelForm):
             self.add_error(
                 "text",
                 forms.ValidationError(
-                    "To record facts from this source, paste its text here first: quotes are checked "
-                    "against the archived text. Or choose “Save” to keep the source without text for now.",
+                    gettext(
+                        "To record facts from this source, paste its text here first: quotes are checked "
+                        "against the archived text. Or choose “Save” to keep the source without text for now."
+                    ),
                     code="cite_needs_text",
                 ),
             )
@@ -361,7 +390,7 @@ class SourceAdminForm(SlugFromNameMixin, CleanTextModelForm):
             self.add_error(
                 "covers_to",
                 forms.ValidationError(
-                    "The last date covered cannot come before the first.", code="covers_out_of_order"
+                    gettext("The last date covered cannot come before the first."), code="covers_out_of_order"
                 ),
             )
         return cleaned
@@ -392,7 +421,7 @@ class MemberAdminForm(SlugFromNameMixin, CleanTextModelForm):
             self.add_error(
                 "country",
                 forms.ValidationError(
-                    "Choose the country for a member of kind “Country”.", code="no_country"
+                    gettext("Choose the country for a member of kind “Country”."), code="no_country"
                 ),
             )
         return cleaned
@@ -558,13 +587,15 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
         if cleaned.get("amount") is not None and not cleaned.get("currency") and "currency" in self.fields:
             self.add_error(
                 "currency",
-                forms.ValidationError("Choose the currency of the amount.", code="amount_needs_currency"),
+                forms.ValidationError(
+                    gettext("Choose the currency of the amount."), code="amount_needs_currency"
+                ),
             )
         if cleaned.get("quantity") is not None and not cleaned.get("quantity_unit"):
             self.add_error(
                 "quantity_unit",
                 forms.ValidationError(
-                    "Say what the quantity counts, for example “Patriot systems”.",
+                    gettext("Say what the quantity counts, for example “Patriot systems”."),
                     code="quantity_needs_unit",
                 ),
             )
@@ -576,7 +607,9 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
             self.check_version(cleaned)
         if cleaned.get("is_published") and not self.citations_in_formset and self.instance.pk:
             if not Citation.objects.filter(pledge_id=self.instance.pk).exists():
-                self.add_error("is_published", forms.ValidationError(NO_CITATION_MESSAGE, code="no_citation"))
+                self.add_error(
+                    "is_published", forms.ValidationError(gettext(NO_CITATION_MESSAGE), code="no_citation")
+                )
         return cleaned
 
     def opened_version_from(self) -> Pledge:
@@ -591,7 +624,9 @@ class PledgeAdminForm(PartialDateMixin, CleanTextModelForm):
         opened = cleaned.get("opened_version")
         if opened is None:
             raise forms.ValidationError(
-                "This form is missing the version it was opened with. Reload the page and try again.",
+                gettext(
+                    "This form is missing the version it was opened with. Reload the page and try again."
+                ),
                 code="missing_version",
             )
         rows = Pledge.objects.filter(pk=self.instance.pk)
@@ -616,7 +651,7 @@ class CitationInlineForm(CleanTextModelForm):
         return prefilled or super().has_changed()
 
 
-NO_PARTY_MESSAGE = "Name at least one party: the member (or group) whose pledge this is."
+NO_PARTY_MESSAGE = gettext_noop("Name at least one party: the member (or group) whose pledge this is.")
 
 
 class PledgePartyFormSet(forms.BaseInlineFormSet):
@@ -632,13 +667,13 @@ class PledgePartyFormSet(forms.BaseInlineFormSet):
             and not self._should_delete_form(form)
         ]
         if not kept:
-            raise forms.ValidationError(NO_PARTY_MESSAGE, code="no_party")
+            raise forms.ValidationError(gettext(NO_PARTY_MESSAGE), code="no_party")
         seen = set()
         for form in kept:
             member = form.cleaned_data["member"]
             if member.pk in seen:
                 form.add_error(
-                    "member", forms.ValidationError("This member is already a party.", code="twice")
+                    "member", forms.ValidationError(gettext("This member is already a party."), code="twice")
                 )
             seen.add(member.pk)
 
@@ -658,7 +693,7 @@ class PledgeCitationFormSet(forms.BaseInlineFormSet):
             and not (hasattr(form, "cleaned_data") and self._should_delete_form(form))
         ]
         if not remaining:
-            raise forms.ValidationError(NO_CITATION_MESSAGE, code="no_citation")
+            raise forms.ValidationError(gettext(NO_CITATION_MESSAGE), code="no_citation")
 
 
 class CitationAdminForm(CleanTextModelForm):
@@ -690,7 +725,10 @@ class CitationAdminForm(CleanTextModelForm):
             self.add_error(
                 "pledge",
                 forms.ValidationError(
-                    "A citation supports exactly one fact: choose one pledge, membership, meeting or count.",
+                    gettext(
+                        "A citation supports exactly one fact: choose one pledge, membership, meeting "
+                        "or count."
+                    ),
                     code="one_target",
                 ),
             )
@@ -701,8 +739,10 @@ class CitationAdminForm(CleanTextModelForm):
             others = Citation.objects.filter(pledge_id=old_pledge_id).exclude(pk=self.instance.pk)
             if Pledge.objects.filter(pk=old_pledge_id, is_published=True).exists() and not others.exists():
                 raise forms.ValidationError(
-                    "This is the only citation of a published pledge. Add another citation to that "
-                    "pledge, or unpublish it, before moving this one.",
+                    gettext(
+                        "This is the only citation of a published pledge. Add another citation to that "
+                        "pledge, or unpublish it, before moving this one."
+                    ),
                     code="last_citation",
                 )
         return cleaned
@@ -837,24 +877,30 @@ class QuickPledgeForm(PartialDateMixin, forms.Form):
         cleaned = super().clean()
         member, name = cleaned.get("member"), (cleaned.get("new_member") or "").strip()
         if member and name:
-            self.add_error("new_member", "Choose a recorded member or name a new one, not both.")
+            self.add_error("new_member", gettext("Choose a recorded member or name a new one, not both."))
         elif not member and not name:
-            self.add_error("member", forms.ValidationError(NO_PARTY_MESSAGE, code="no_party"))
+            self.add_error("member", forms.ValidationError(gettext(NO_PARTY_MESSAGE), code="no_party"))
         elif name:
             existing = Member.objects.filter(name__iexact=name).first()
             if existing:
                 self.add_error(
                     "new_member",
                     forms.ValidationError(
-                        f"“{existing.name}” is already recorded: choose it in the list above.", code="exists"
+                        gettext("“%(name)s” is already recorded: choose it in the list above.")
+                        % {"name": existing.name},
+                        code="exists",
                     ),
                 )
             elif cleaned.get("new_member_kind") == Member.Kind.COUNTRY and not countries.by_name(name):
                 self.add_error(
                     "new_member",
                     forms.ValidationError(
-                        f"No country is called “{name}” in ISO 3166 (the English short name, for example "
-                        "“Czechia” or “United Kingdom”). Check the spelling, or choose another kind.",
+                        gettext(
+                            "No country is called “%(name)s” in ISO 3166 (the English short name, for "
+                            "example “Czechia” or “United Kingdom”). Check the spelling, or choose "
+                            "another kind."
+                        )
+                        % {"name": name},
                         code="unknown_country",
                     ),
                 )

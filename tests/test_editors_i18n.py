@@ -342,3 +342,9 @@ def test_public_pages_never_depend_on_the_browser_language(client, db, path):
     assert '<html lang="uk"' in ukrainian.text
     for response in (english, ukrainian):
         assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
+def test_the_home_does_not_call_an_empty_kind_all_translated(editor_client):
+    page = editor_client.get(reverse("admin:index")).text
+    assert "Meetings: none public yet" in page
+    assert "Meetings: all 0" not in page

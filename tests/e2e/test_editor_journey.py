@@ -250,6 +250,8 @@ class Hands:
 
     def drag_select(self, words: Locator, first: str, last: str) -> None:
         """Select with the mouse from the first letter of `first` to the last letter of `last`."""
+        # The form can be taller than the window: the words must be on screen to be reached.
+        words.evaluate("el => el.scrollIntoView({block: 'center'})")
         start, end = words.evaluate(
             """(element, [first, last]) => {
               const node = element.firstChild, text = node.textContent, range = document.createRange();
@@ -272,7 +274,9 @@ class Hands:
 # Upper bounds, as measured when the journey was written; the issue asks for at most 3 page loads and
 # at most 10 fields. Recording the pledge: the source form, its cite page, the cite page after saving.
 BOUNDS = {
-    "keyboard": Effort(page_loads=3, clicks=0, keystrokes=173),
+    # Three Tabs more since each text has its Ukrainian field: the source's language and Ukrainian
+    # description, and the cite page's Ukrainian summary, all left empty.
+    "keyboard": Effort(page_loads=3, clicks=0, keystrokes=176),
     "mouse": Effort(page_loads=3, clicks=14, keystrokes=120),
 }
 MOST_FIELDS = 10
