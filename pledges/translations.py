@@ -62,6 +62,18 @@ def _choose(english: str, own: str, language: str) -> Text:
     return Text(english, CANONICAL_LANGUAGE, fallback=bool(english.strip()))
 
 
+def by_name(field: str = "name", language: str | None = None):
+    """An expression to sort by a name in the reader's language: the Ukrainian name where there is
+    one, else the English (so a list in Ukrainian reads in Ukrainian order)."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    language = reader_language(language)
+    if language not in TRANSLATED_LANGUAGES:
+        return F(field)
+    return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), F(field))
+
+
 def translated_fields(model) -> list[str]:
     """The names of a model's fields that have a Ukrainian twin ("summary" for `summary_uk`)."""
     names = {field.name for field in model._meta.concrete_fields}

@@ -301,3 +301,12 @@ def test_words_quoted_in_the_shipped_ukrainian_texts_are_verbatim_from_their_eng
         if not re.search(r"[\u0400-\u04ff]", quoted) and quoted[1:-1] not in english
     ]
     assert altered == []
+
+
+def test_the_ukrainian_members_list_is_in_the_order_of_the_ukrainian_names(client, db):
+    for slug, name, name_uk in (("finland", "Finland", "Фінляндія"), ("germany", "Germany", "Німеччина")):
+        make_pledge(members=[make_member(slug=slug, name=name, name_uk=name_uk)])
+    english = page(client, "/members/")
+    assert english.index(">Finland<") < english.index(">Germany<")
+    ukrainian = page(client, "/uk/members/")
+    assert ukrainian.index(">Німеччина<") < ukrainian.index(">Фінляндія<")

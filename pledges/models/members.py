@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from pledges.translations import by_name
+
 from .common import DatePrecision, SlugManager, format_partial_date, partial_date_constraint
 
 
@@ -47,7 +49,9 @@ class MemberQuerySet(models.QuerySet):
                 pledge_count=Coalesce(models.Subquery(total, output_field=models.IntegerField()), 0)
             )
         return (
-            members.select_related("part_of").prefetch_related(published_memberships()).order_by("name", "pk")
+            members.select_related("part_of")
+            .prefetch_related(published_memberships())
+            .order_by(by_name(), "pk")
         )
 
 
