@@ -320,6 +320,23 @@ OTHER_RULES = (
             "більше нічого не пробачається."
         ),
     ),
+    Rule(
+        "languages",
+        "Languages",
+        "The tracker’s own words (summaries, conditions, names, notes, this codebook) are written in English "
+        "and in Ukrainian. The English is the reference text; the Ukrainian says what it says, no more. "
+        "Quotes and a source’s own words, such as its title, are never translated: they stay in the "
+        "source’s language on the Ukrainian pages too, and words a Ukrainian text quotes from a source stay "
+        "in that language between “…”. A text not yet translated is shown in English, marked as English.",
+        term_uk="Мови",
+        rule_uk=(
+            "Власні тексти трекера (підсумки, умови, назви, примітки, цей кодекс) написано англійською та "
+            "українською. Англійський текст — еталонний; український каже те саме, не більше. Цитати й "
+            "власні слова джерела, як-от його назва, ніколи не перекладаються: вони лишаються мовою джерела "
+            "і на українських сторінках, а слова джерела, які цитує український текст, лишаються цією мовою "
+            "в “…”. Ще не перекладений текст показано англійською, з позначкою, що він англійською."
+        ),
+    ),
 )
 
 
