@@ -3,6 +3,9 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.forms.utils import pretty_name
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pledges.models import (
@@ -19,6 +22,23 @@ from pledges.models import (
 )
 from pledges.search import search_pledges
 from pledges.translations import translated
+
+
+def _descending(label) -> str:
+    return gettext("%s (descending)") % label
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """Sort options worded in the reader's language when they are shown.
+
+    django-filter words the descending options once, when the FilterSet class is made, in the language
+    of whichever request imported it first; here every label stays lazy until a page renders it."""
+
+    def build_choices(self, fields, labels):
+        ascending = [(param, labels.get(field, _(pretty_name(param)))) for field, param in fields.items()]
+        descending = [("-" + param, lazy(_descending, str)(label)) for param, label in ascending]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
+
 
 PLEDGE_ORDERING = (
     ("announced_on", "announced"),
@@ -105,7 +125,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         field_name="amount", lookup_expr="isnull", exclude=True, label=_("Gives an amount of money")
     )
     q = django_filters.CharFilter(method="filter_q", max_length=200, label=_("Search"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=PLEDGE_ORDERING,
         field_labels={
             "announced_on": _("Announced"),
@@ -151,7 +171,7 @@ class MemberFilterSet(django_filters.FilterSet):
         choices=Status.choices, method="filter_pledges", label=_("With status")
     )
     guarantor = StrictBooleanFilter(method="filter_guarantor", label=_("Named as a guarantor"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("name", "name"), ("region", "region")),
         field_labels={"name": _("Name"), "region": _("Region")},
         label=_("Sort by"),
@@ -181,7 +201,7 @@ class MemberFilterSet(django_filters.FilterSet):
 class SourceFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label=_("Kind of document"))
     q = django_filters.CharFilter(method="filter_q", max_length=200, label=_("Title or publisher"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("published_on", "published"), ("title", "title"), ("citation_count", "citations")),
         field_labels={"published_on": _("Published"), "title": _("Title"), "citation_count": _("Citations")},
         label=_("Sort by"),

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django.db.models import Case, IntegerField, Max, Sum, Value, When
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from pledges.models import STATUS_RANK, Member, PartyTally, PledgeType, Status
 from pledges.translations import translated
@@ -92,7 +93,7 @@ def group_by(items, key) -> dict:
     return dict(groups)
 
 
-EMPTY_CELL = mark_safe('<td class="cell cell-none"><span class="visually-hidden">None recorded</span></td>')
+EMPTY_CELL = '<td class="cell cell-none"><span class="visually-hidden">{}</span></td>'
 
 
 def render_cells(rows: list[Row]) -> list[Row]:
@@ -104,13 +105,14 @@ def render_cells(rows: list[Row]) -> list[Row]:
     from pledges.templatetags.tracker import status_badge
 
     list_url = reverse("pledges:pledge_list")
+    empty_cell = mark_safe(EMPTY_CELL.format(escape(gettext("None recorded"))))
     types = {}
     for row in rows:
         member_name = escape(translated(row.member, "name"))
         member_slug = escape(quote(row.member.slug))
         for cell in row.cells:
             if not cell.status:
-                cell.html = EMPTY_CELL
+                cell.html = empty_cell
                 continue
             if cell.pledge_type.pk not in types:
                 types[cell.pledge_type.pk] = (
@@ -118,7 +120,10 @@ def render_cells(rows: list[Row]) -> list[Row]:
                     escape(quote(cell.pledge_type.slug)),
                 )
             type_name, type_slug = types[cell.pledge_type.pk]
-            count = f", {cell.count} pledges" if cell.count > 1 else ""
+            count = ""
+            if cell.count > 1:
+                pledges = ngettext("%(count)s pledge", "%(count)s pledges", cell.count)
+                count = ", " + pledges % {"count": cell.count}
             label = f"{member_name}, {type_name}: {Status(cell.status).label}{count}"
             cell.html = mark_safe(  # every value above is escaped
                 f'<td class="cell cell-{cell.status}"><a href="{list_url}?member={member_slug}&amp;'

@@ -32,12 +32,12 @@ def ukrainian(path: str) -> str:
     return "/uk" + path
 
 
-def visible_text(html: str) -> str:
-    """The page's words a reader sees (its title too), without quotes and anything in English: a
-    source's own words and the tracker's texts not translated yet are marked lang="en"."""
+def visible_text(html: str, other: str = "en") -> str:
+    """The page's words a reader sees (its title too), without quotes and anything marked as in the
+    other language: a source's own words and the tracker's texts not translated yet are lang="en"."""
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     html = re.sub(r"<(script|style|head|blockquote|textarea)\b.*?</\1>", " ", html, flags=re.S)
-    html = re.sub(r'<(\w+)[^>]*\blang="en"[^>]*>.*?</\1>', " ", html, flags=re.S)
+    html = re.sub(rf'<(\w+)[^>]*\blang="{other}"[^>]*>.*?</\1>', " ", html, flags=re.S)
     text = (title.group(1) if title else "") + " " + re.sub(r"<[^>]+>", " ", html)
     return " ".join(unescape(text).split())
 
@@ -178,6 +178,18 @@ def test_the_catalogue_is_complete_and_compiles_to_the_committed_mo(tmp_path):
     )
     assert "fuzzy" not in result.stderr and "untranslated" not in result.stderr, result.stderr
     assert compiled.read_bytes() == (CATALOGUE / "django.mo").read_bytes()
+
+
+@pytest.mark.django_db
+def test_no_ukrainian_word_shows_on_an_english_page_after_the_ukrainian_pages_were_read(client, sample):
+    # Anything kept once made (badges, labels, cells) must be kept per language.
+    urls = public_urls(sample)
+    for name in HTML_PAGES:
+        client.get(ukrainian(urls[name]))
+    for name in sorted(HTML_PAGES):
+        text = visible_text(client.get(urls[name]).content.decode(), other="uk")
+        ukrainian_words = re.findall(r"\S*[а-яіїєґ]\S*", text, re.I)
+        assert not ukrainian_words, f"{name}: {ukrainian_words[:5]}"
 
 
 @pytest.mark.django_db
