@@ -198,13 +198,16 @@ class PublicCacheMiddleware:
         shown_query = query if query is not None else request.META.get("QUERY_STRING", "")
         # The API answers one address in the language asked for (?lang= or Accept-Language): each
         # language is its own representation too. Pages take theirs from the path alone.
-        address = f"{request.get_host()}|{request.path}?{shown_query}|{encoding}|{cache_language(request)}"
+        language = cache_language(request)
+        address = f"{request.get_host()}|{request.path}?{shown_query}|{encoding}|{language}"
         key = hashlib.sha256(f"{token}|{address}".encode()).hexdigest()
         etag = quote_etag(key[:32])
 
         if self.not_modified(request, etag, version):
             response = HttpResponseNotModified()
             self.stamp(response, etag, version)
+            if language:  # as the full answer would say
+                patch_vary_headers(response, ["Accept-Language"])
             return response
 
         seconds = settings.PAGE_CACHE_SECONDS

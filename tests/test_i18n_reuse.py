@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -33,6 +34,14 @@ from tests.conftest import (
 pytestmark = pytest.mark.django_db
 
 UK = {"HTTP_ACCEPT_LANGUAGE": "uk-UA,uk;q=0.9,en;q=0.5"}
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request under /uk/ leaves Ukrainian active in this thread; the next test's reverse() must not
+    inherit it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -166,6 +175,13 @@ def test_a_bad_lang_is_named_with_the_other_bad_parameters_in_the_language_of_th
     assert "klingon" in errors["lang"][0] and "Select a valid choice" not in errors["lang"][0]
 
 
+def test_the_api_under_the_ukrainian_address_answers_in_ukrainian_unless_asked_otherwise(client, france):
+    body = client.get("/uk/api/v1/members/france/").json()
+    assert (body["language"], body["name"]) == ("uk", "Франція")
+    assert body["url"] == "http://testserver/uk/api/v1/members/france/"
+    assert client.get("/uk/api/v1/members/france/", {"lang": "en"}).json()["name"] == "France"
+
+
 def test_an_empty_lang_is_the_same_as_none(client, france):
     assert client.get(api("member_detail", "france"), {"lang": ""}, **UK).json()["language"] == "uk"
 
@@ -199,7 +215,9 @@ def test_the_page_cache_keeps_api_languages_apart(client, france):
     assert english["ETag"] != ukrainian["ETag"]
     # A conditional request with the English tag is no 304 for the Ukrainian answer.
     assert client.get(url, HTTP_IF_NONE_MATCH=english["ETag"], **UK).status_code == 200
-    assert client.get(url, HTTP_IF_NONE_MATCH=english["ETag"]).status_code == 304
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=english["ETag"])
+    assert not_modified.status_code == 304
+    assert "Accept-Language" in not_modified["Vary"]
     assert client.get(url, {"lang": "uk"}).json()["name"] == "Франція"
 
 
@@ -273,7 +291,7 @@ def test_the_full_downloads_and_their_schemas_have_the_ukrainian_columns(client,
 
 def test_the_downloads_are_the_same_whichever_language_asks(client, france):
     english = body_of(client.get(reverse("pledges:download_table", args=["pledges"])))
-    ukrainian = body_of(client.get("/uk" + reverse("pledges:download_table", args=["pledges"])))
+    ukrainian = body_of(client.get("/uk/download/pledges.csv"))
     assert english == ukrainian
 
 
@@ -514,3 +532,14 @@ def test_embed_and_card_query_counts_stay_flat_in_both_languages(client, setting
     for n in range(30):
         make_pledge(member=member, pledge_type=types[n % 3], summary=f"Pledge {n}")
     assert {path: count_queries(client, path) for path in paths} == few
+
+
+def test_crawlers_are_kept_out_of_the_ukrainian_api_and_oembed_as_the_english(client, db):
+    lines = client.get(reverse("pledges:robots")).content.decode().splitlines()
+    assert {
+        "Disallow: /api/v1/",
+        "Disallow: /uk/api/v1/",
+        "Disallow: /oembed/",
+        "Disallow: /uk/oembed/",
+    } <= set(lines)
+    assert "Disallow: /uk/" not in lines

@@ -29,6 +29,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Disallow: /{settings.ADMIN_PATH}",
         "Disallow: /api/v1/",
         "Disallow: /oembed/",
+        # The same answers under the Ukrainian prefix (the pages there are for crawlers, as in English).
+        "Disallow: /uk/api/v1/",
+        "Disallow: /uk/oembed/",
         "Disallow: /*?format=",
         "Disallow: /*&format=",
         "",

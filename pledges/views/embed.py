@@ -121,6 +121,8 @@ CARD_ROW_HEIGHT = 48
 CARD_HEADING_HEIGHT = 36
 CARD_TOP = 96
 CARD_NAME_LENGTH = 60
+# In Python rather than in card.svg, so that makemessages finds it (it reads .html, .txt and .py).
+CARD_SUBTITLE = gettext_lazy("Pledges to Ukraine’s security, by type: offers, then stances")
 CARD_STANCES_HEADING = gettext_lazy("Stances, not offers: refusals, reservations, offers not made")
 
 
@@ -157,6 +159,7 @@ def member_card(request: HttpRequest, slug: str) -> HttpResponse:
     rows_end = max(y, CARD_TOP + CARD_ROW_HEIGHT)
     context = {
         "member": member,
+        "subtitle": str(CARD_SUBTITLE),
         "rows": rows,
         "headings": headings,
         "width": CARD_WIDTH,
