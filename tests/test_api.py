@@ -137,6 +137,7 @@ def test_a_pledge_carries_its_members_type_citations_and_links(client):
                 "source": {
                     "slug": "statement",
                     "title": "Statement thread",
+                    "document_language": "en",
                     "url": absolute("/api/v1/sources/statement/"),
                     "web_url": absolute("/sources/statement/"),
                 },

@@ -83,8 +83,9 @@ def test_the_api_answers_in_ukrainian_when_asked_with_lang(client, france):
     assert body["conditions"] == "Після припинення вогню."
     assert body["members"][0]["name"] == "Франція"
     assert body["pledge_type"]["name"] == "Війська"
-    # The quote stays in its source's words.
+    # The quote stays in its source's words, and says which language they are in.
     assert body["citations"][0]["quote"] == "Germany is prepared to pay for two Patriot systems for Ukraine."
+    assert body["citations"][0]["source"]["document_language"] == "en"
     # Links to pages lead to the Ukrainian pages; links into the API keep the language asked for.
     assert body["web_url"] == f"http://testserver/uk/pledges/{france['pledge'].pk}/"
     assert body["members"][0]["web_url"] == "http://testserver/uk/members/france/"

@@ -196,6 +196,12 @@ SOURCE_REF = Shape(
     (
         shared(SOURCE.field("slug")),
         shared(SOURCE.field("title")),
+        shared(
+            SOURCE.field("language"),
+            "document_language",
+            description="The language the document is written in (a BCP 47 code: en, uk…): its title "
+            "and every quote from it are in that language whatever the answer's, never translated.",
+        ),
         link("url", "The source in the API.", lambda s, links: links.api("source_detail", s.slug)),
         link("web_url", "The source's page on the site, with its text.", lambda s, links: links.web(s)),
     ),
