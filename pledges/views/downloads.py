@@ -126,7 +126,10 @@ def download_page(request):
         }
     else:
         cite_as = f"{site}, {settings.SITE_URL}/."
-    about = {**about, "title": site, "cite_as": cite_as}
+    licence = gettext("CC BY 4.0 (%(url)s); quotes remain their authors'.") % {
+        "url": "https://creativecommons.org/licenses/by/4.0/"
+    }
+    about = {**about, "title": site, "cite_as": cite_as, "licence": licence}
     context = {"about": about, "records": RECORDS.values(), "types": TYPES}
     return render(request, "pledges/download.html", context)
 
