@@ -68,7 +68,7 @@ def test_an_editor_adds_a_cited_pledge_as_a_draft_publishes_it_and_the_public_se
     pick(page, "id_parties-0-member", "Ger", "Germany")
     pick(page, "id_pledge_type", "air", "Air defence")
     page.get_by_label("Status").select_option("committed")
-    page.get_by_label("Summary").fill(SUMMARY)
+    page.locator("#id_summary").fill(SUMMARY)  # its Ukrainian field is labelled "Summary (Ukrainian)"
     page.locator("#id_announced_on").fill("2025-07-10")  # ISO, as precise as the source
     page.get_by_label("Announced precision").select_option("day")
     page.locator("#id_quantity").fill("2")
