@@ -144,6 +144,7 @@ def test_a_pledge_carries_its_members_type_citations_and_links(client):
                 "part": None,
             }
         ],
+        "untranslated": [],
     }
     assert body["updated_at"].startswith(pledge.updated_at.date().isoformat())
     assert [row["id"] for row in get_json(client, "pledge_list")["results"]] == [pledge.pk]

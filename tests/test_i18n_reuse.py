@@ -126,7 +126,12 @@ def test_an_untranslated_text_comes_in_english_in_a_ukrainian_answer(client, fra
     body = client.get(api("pledge_detail", france["untranslated"].pk), {"lang": "uk"}).json()
     assert body["language"] == "uk"
     assert body["summary"] == "Willing to train."
+    assert body["untranslated"] == ["summary"]  # said, so a client can mark it as the pages do
     assert body["pledge_type"]["name"] == "Війська"
+    translated = client.get(api("pledge_detail", france["pledge"].pk), {"lang": "uk"}).json()
+    assert translated["untranslated"] == []
+    english = client.get(api("pledge_detail", france["untranslated"].pk)).json()
+    assert english["untranslated"] == []
 
 
 def test_a_list_says_its_language_and_translates_every_object(client, france):
@@ -154,6 +159,7 @@ def test_english_answers_are_unchanged_but_for_their_language(client, france):
         "web_url": "http://testserver/members/france/",
     }
     assert "summary_uk" not in body
+    assert body["untranslated"] == []
     listed = client.get(api("pledge_list")).json()
     assert list(listed) == ["language", "count", "page", "page_size", "next", "previous", "results"]
     assert listed["language"] == "en"

@@ -48,6 +48,8 @@ def annotation(key: Key) -> Any:
     if isinstance(key.shape, tuple):
         union = Union[tuple(model(shape) for shape in key.shape)]  # noqa: UP007 (built from a tuple)
         return Annotated[union, Field(discriminator="kind", description=key.description)]
+    if key.shape is None and key.many:  # a list of plain strings (the keys not translated yet)
+        return Annotated[list[str], Field(description=key.description)]
     if key.shape is not None:
         nested = model(key.shape)
         if key.many:

@@ -36,6 +36,7 @@ from pledges.records import (
 from pledges.translations import translated
 
 Getter = Callable[[Any, Links], Any]
+UNTRANSLATED = "untranslated"
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,11 @@ class Shape:
     keys: tuple[Key, ...]
 
     def __call__(self, obj, links: Links) -> dict:
-        return {key.name: key.value(obj, links) for key in self.keys}
+        answer = {key.name: key.value(obj, links) for key in self.keys}
+        if UNTRANSLATED in answer:
+            # The object's own texts that stand in English for a Ukrainian one not written yet.
+            answer[UNTRANSLATED] = [name for name, text in answer.items() if getattr(text, "fallback", False)]
+        return answer
 
     def key(self, name: str) -> Key:
         return next(key for key in self.keys if key.name == name)
@@ -98,7 +103,7 @@ def in_reader_language(getter: Callable[[Any], Any], field_name: str) -> Callabl
 
     def get(obj):
         value = getter(obj)
-        return translated(obj, field_name).text if value else value
+        return translated(obj, field_name) if value else value  # a str that knows if it is a fallback
 
     return get
 
@@ -120,6 +125,19 @@ def shared(record_field: records.Field, name: str = "", **changes) -> Key:
         enum=merged.enum,
         pattern=merged.pattern,
         minimum=merged.minimum,
+    )
+
+
+def untranslated() -> Key:
+    """The key listing which of the object's own texts are given in English because their Ukrainian is
+    not written yet (filled in by Shape); always empty in an English answer."""
+    return Key(
+        UNTRANSLATED,
+        "The keys of this object whose text is in English because it is not translated yet into the "
+        "answer's language; empty in English.",
+        lambda obj, links: [],
+        required=True,
+        many=True,
     )
 
 
@@ -285,6 +303,7 @@ PLEDGE_SHAPE = Shape(
         shared(PLEDGE.field("note"), get=as_written("note"), required=True),
         shared(PLEDGE.field("updated_at")),
         nested("citations", CITATIONS, CITED, citations_of, many=True),
+        untranslated(),
     ),
 )
 
@@ -307,6 +326,7 @@ ROLE_SHAPE = Shape(
         shared(ROLE.field("since_precision")),
         shared(ROLE.field("note"), get=as_written("note"), required=True),
         nested("citations", CITATIONS, CITED, citations_of, many=True),
+        untranslated(),
     ),
 )
 
@@ -343,6 +363,7 @@ MEMBER_SHAPE = Shape(
         ),
         nested("roles", "Its published roles.", ROLE_SHAPE, lambda m: m.published_memberships, many=True),
         shared(MEMBER.field("updated_at")),
+        untranslated(),
     ),
 )
 
@@ -366,6 +387,7 @@ PLEDGE_TYPE_SHAPE = Shape(
             "Its pledges in the API.",
             lambda t, links: links.api("pledge_list", query=f"type={t.slug}"),
         ),
+        untranslated(),
     ),
 )
 
@@ -394,6 +416,7 @@ SOURCE_SHAPE = Shape(
             "The pledges it supports, in the API.",
             lambda s, links: links.api("pledge_list", query=f"source={s.slug}"),
         ),
+        untranslated(),
     ),
 )
 
@@ -477,6 +500,7 @@ CITATION_SHAPE = Shape(
             shape=(PLEDGE_FACT, ROLE_FACT, MEETING_FACT, COUNT_FACT),
             required=True,
         ),
+        untranslated(),
     ),
 )
 
@@ -534,6 +558,7 @@ MEETING_SHAPE = Shape(
         ),
         nested("citations", CITATIONS, CITED, citations_of, many=True),
         shared(MEETING.field("updated_at")),
+        untranslated(),
     ),
 )
 
@@ -557,5 +582,6 @@ COUNT_SHAPE = Shape(
         shared(HEADLINE_COUNT.field("note"), get=as_written("note"), required=True),
         nested("citations", CITATIONS, CITED, citations_of, many=True),
         shared(HEADLINE_COUNT.field("updated_at")),
+        untranslated(),
     ),
 )

@@ -72,10 +72,11 @@ send them back in `If-None-Match` or `If-Modified-Since` for a `304` when nothin
 Every answer comes in English or Ukrainian: ask with `?lang=uk` (or `lang=en`) or with an
 `Accept-Language` header; the parameter wins, and any other language is English. The tracker's own
 texts (summaries, conditions, names, descriptions, what a count counts, labels of statuses and
-kinds) come in that language, a text not translated yet in English; quotes and sources' titles are
-never translated (each source's `document_language` names theirs). The body's `language` and the
-`Content-Language` header say which it is, and the answer says `Vary: Accept-Language`. Links to the
-site's pages lead to that language's pages.
+kinds) come in that language, a text not translated yet in English (each object's `untranslated`
+names those keys); quotes and sources' titles are never translated (each source's
+`document_language` names theirs). The body's `language` and the `Content-Language` header say which
+it is, and the answer says `Vary: Accept-Language`. Links to the site's pages lead to that language's
+pages.
 
 A bad parameter gets a `400` naming every bad parameter, an unknown object a `404`, any method but
 GET, HEAD or OPTIONS a `405`, always as JSON."""
