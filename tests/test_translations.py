@@ -310,3 +310,12 @@ def test_the_ukrainian_members_list_is_in_the_order_of_the_ukrainian_names(clien
     assert english.index(">Finland<") < english.index(">Germany<")
     ukrainian = page(client, "/uk/members/")
     assert ukrainian.index(">Німеччина<") < ukrainian.index(">Фінляндія<")
+
+
+def test_a_meetings_place_and_a_pledges_unit_are_in_ukrainian(client, dataset):
+    meetings = page(client, "/uk/meetings/")
+    # The place in the meeting's line; the quotes beneath it keep their "White House".
+    assert " · Білий дім" in meetings and " · White House" not in meetings
+    germany = Pledge.objects.get(ref="germany-air-defence-patriot-funding-2025-07")
+    assert "2 системи Patriot" in page(client, f"/uk/pledges/{germany.pk}/")
+    assert "2 Patriot systems" in page(client, f"/pledges/{germany.pk}/")

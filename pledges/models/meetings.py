@@ -28,6 +28,7 @@ class Meeting(models.Model):
     held_on = models.DateField(null=True, blank=True)
     held_precision = models.CharField(max_length=10, choices=DatePrecision, default=DatePrecision.UNKNOWN)
     place = models.CharField(max_length=200, blank=True)
+    place_uk = models.CharField("place (Ukrainian)", max_length=200, blank=True, default="")
     format = models.CharField(max_length=20, choices=Format, default=Format.UNKNOWN)
     hosts = models.ManyToManyField(Member, blank=True, related_name="hosted_meetings")
     agreed = models.TextField("what was agreed", blank=True)

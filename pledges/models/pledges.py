@@ -220,6 +220,13 @@ class Pledge(models.Model):
         max_length=10, choices=Qualifier, default=Qualifier.EXACT, help_text="As the text words it."
     )
     quantity_unit = models.CharField(max_length=100, blank=True, help_text="For example: Patriot systems.")
+    quantity_unit_uk = models.CharField(
+        "quantity unit (Ukrainian)",
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="In the form the number takes: 1 система Patriot, 2 системи Patriot, 5 систем Patriot.",
+    )
     amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     amount_qualifier = models.CharField(
         max_length=10, choices=Qualifier, default=Qualifier.EXACT, help_text="As the text words it."
@@ -358,9 +365,12 @@ class Pledge(models.Model):
     def quantity_display(self) -> str:
         if self.quantity is None:
             return ""
-        return (
-            f"{qualified(format_number(self.quantity), self.quantity_qualifier)} {self.quantity_unit}".strip()
-        )
+        return f"{qualified(format_number(self.quantity), self.quantity_qualifier)} {self._unit()}".strip()
+
+    def _unit(self) -> str:
+        from pledges.translations import translated
+
+        return translated(self, "quantity_unit")
 
     @property
     def amount_display(self) -> str:
