@@ -97,6 +97,22 @@ def test_no_english_interface_string_is_left_on_a_ukrainian_page(client, sample)
     assert not left, "\n".join(left)
 
 
+# Three English words in a row: words nobody marked for translation (codes and parameters are in
+# <code> and <pre>, which are left out, like anything marked lang="en").
+ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z’']+(?:,? [A-Za-z][a-z’']+){2,}")
+
+
+@pytest.mark.django_db
+def test_no_unmarked_english_sentence_shows_on_a_ukrainian_page(client, sample):
+    urls = public_urls(sample)
+    found = []
+    for name in sorted(HTML_PAGES):
+        html = client.get(ukrainian(urls[name])).content.decode()
+        html = re.sub(r"<(code|pre)\b.*?</\1>", " ", html, flags=re.S)
+        found += [f"{name}: {run!r}" for run in ENGLISH_RUN.findall(visible_text(html))]
+    assert not found, "\n".join(found)
+
+
 @pytest.mark.django_db
 def test_a_cookie_or_the_browsers_language_does_not_change_an_english_page(client, sample):
     plain = client.get("/").content
