@@ -271,8 +271,8 @@ EXPORT_HEADERS = {
         "id", "ref", "members", "member_names", "member_names_uk", "lead_kind", "country_codes", "type",
         "status", "stance", "summary", "summary_uk", "conditions", "conditions_uk", "announced_on",
         "announced_precision", "reported_on", "reported_precision", "quantity_qualifier", "quantity",
-        "quantity_unit", "amount_qualifier", "amount", "currency", "note", "note_uk", "updated_at", "sources",
-        "citations",
+        "quantity_unit", "quantity_unit_uk", "amount_qualifier", "amount", "currency", "note", "note_uk",
+        "updated_at", "sources", "citations",
     ],
     "pledges:member_list": [
         "slug", "name", "name_uk", "kind", "part_of", "country_code", "region", "roles", "pledges",
@@ -281,8 +281,8 @@ EXPORT_HEADERS = {
         "slug", "title", "language", "publisher", "kind", "url", "published_on", "seen_on", "citations",
     ],
     "pledges:meeting_list": [
-        "slug", "title", "title_uk", "held_on", "held_precision", "place", "format", "hosts", "agreed",
-        "agreed_uk",
+        "slug", "title", "title_uk", "held_on", "held_precision", "place", "place_uk", "format", "hosts",
+        "agreed", "agreed_uk",
     ],
 }  # fmt: skip
 
