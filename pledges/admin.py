@@ -638,7 +638,7 @@ class PledgeAdmin(CitationPrefillMixin, EditorAdmin):
             _("How much"),
             {
                 "fields": (
-                    ("quantity_qualifier", "quantity", "quantity_unit"),
+                    ("quantity_qualifier", "quantity", "quantity_unit", "quantity_unit_uk"),
                     ("amount_qualifier", "amount", "currency"),
                 )
             },
