@@ -1,6 +1,7 @@
 """The language switch: a link from a page to the same page in the site's other language."""
 
 from django import template
+from django.core.exceptions import TooManyFieldsSent
 
 from pledges.languages import in_language, other_languages
 
@@ -16,6 +17,9 @@ def language_switch(context) -> dict:
     request = context.get("request")
     if request is None:
         return {"links": []}
-    query = request.GET.urlencode()
+    try:
+        query = request.GET.urlencode()
+    except TooManyFieldsSent:  # the 400 page answering that very query string: link the bare page
+        query = ""
     path = request.path + (f"?{query}" if query else "")
     return {"links": [(code, name, in_language(path, code)) for code, name in other_languages()]}
