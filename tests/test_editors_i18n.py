@@ -9,6 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from pledges.models import HeadlineCount, Meeting, Member, Pledge, PledgeType
 from pledges.translations import translated_fields
@@ -356,3 +359,29 @@ def test_the_home_does_not_call_an_empty_kind_all_translated(editor_client):
     page = editor_client.get(reverse("admin:index")).text
     assert "Meetings: none public yet" in page
     assert "Meetings: all 0" not in page
+
+
+def in_ukrainian(message: str) -> str:
+    with translation.override("uk"):
+        return gettext(message)
+
+
+def test_the_tracker_s_own_admin_pages_speak_ukrainian_to_a_ukrainian_browser(editor_client):
+    make_pledge(summary="Untranslated.", summary_uk="")
+    source = make_source()
+    home = editor_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="uk").text
+    cite = editor_client.get(
+        reverse("admin:pledges_source_cite", args=[source.pk]), HTTP_ACCEPT_LANGUAGE="uk"
+    ).text
+    pledges = editor_client.get(admin_url(Pledge, "changelist"), HTTP_ACCEPT_LANGUAGE="uk").text
+
+    for page, messages in (
+        (home, ("Start here", "Not yet in Ukrainian", "My drafts")),
+        (cite, ("Quote this paragraph", "Record the pledge", "Summary (Ukrainian)")),
+        (pledges, ("Ukrainian translation", "missing", "Publish selected pledges")),
+    ):
+        for message in messages:
+            ukrainian = in_ukrainian(message)
+            assert ukrainian != message, f"“{message}” has no Ukrainian translation"
+            assert ukrainian in page or escape(ukrainian) in page, message
+    assert "Start here" not in home
