@@ -51,7 +51,7 @@ def test_the_overview_shows_the_counts_and_a_matrix_cell_leads_to_its_pledges(vi
 
     cell = matrix.get_by_role("link", name=re.compile(r"^France, Troops"))
     troops = published.filter(parties__member__slug="france", pledge_type__slug="troops")
-    expect(cell).to_contain_text(Status(strongest_status(troops.values_list("status", flat=True))).label)
+    expect(cell).to_contain_text(str(Status(strongest_status(troops.values_list("status", flat=True))).label))
     cell.click()
     visitor.wait_for_url(re.compile(r"/pledges/\?"))
     assert query(visitor) == {"member": ["france"], "type": ["troops"]}
