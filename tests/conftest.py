@@ -7,7 +7,9 @@ from datetime import date
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from pledges.models import (
     Citation,
@@ -40,6 +42,15 @@ SOURCE_TEXT = " ".join(SOURCE_SENTENCES)
 def _downloads_in_a_temporary_folder(settings, tmp_path):
     """Built downloads and exports go to the test's own folder, never the project's."""
     settings.DOWNLOADS_DIR = tmp_path / "downloads"
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request under /uk/ leaves Ukrainian active in its thread (streamed answers are written after the
+    middleware returns, in the language of their page); each test starts, and ends, in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
