@@ -264,6 +264,12 @@ class Pledge(models.Model):
         indexes = [
             models.Index(fields=["is_published", "status"], name="pledge_published_status"),
             models.Index(fields=["is_published", "announced_on"], name="pledge_published_announced"),
+            # The latest published pledges (overview, feeds). On PostgreSQL migration 0014 writes it
+            # with NULLS LAST, as the query orders; SQLite puts NULLs last in a descending order already.
+            models.Index(
+                fields=["is_published", "-announced_on", "-reported_on", "-id"],
+                name="pledge_published_recent",
+            ),
             models.Index(fields=["updated_at"], name="pledge_updated_at"),
             # Covering indexes for the facet counts: type counts under a status filter, and status
             # counts under a type filter, read from the index alone.
