@@ -1,5 +1,6 @@
 """The site in two languages: English at the original addresses, Ukrainian under /uk/."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -183,8 +184,12 @@ def test_dates_and_sums_of_money_are_written_as_ukrainian_writes_them():
         assert format_money(Decimal("156000000"), "over", "USD") == "over 156,000,000 USD"
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
 def test_the_catalogue_is_complete_and_compiles_to_the_committed_mo(tmp_path):
+    if shutil.which("msgfmt") is None:
+        # CI installs gettext (.ci/run): there a missing msgfmt fails this test instead of skipping it.
+        if os.environ.get("CI"):
+            pytest.fail("gettext's msgfmt is missing; CI must install it (apt-get install gettext).")
+        pytest.skip("gettext's msgfmt is not installed: apt-get install gettext")
     compiled = tmp_path / "django.mo"
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", str(compiled), str(CATALOGUE / "django.po")],
@@ -212,7 +217,7 @@ def test_no_ukrainian_word_shows_on_an_english_page_after_the_ukrainian_pages_we
 def test_an_english_page_after_a_ukrainian_one_speaks_english(client, sample):
     # Status badges are kept once made: each language keeps its own.
     path = sample.pledge.pledge_type.get_absolute_url()
-    assert "Зобов'язання" in client.get(ukrainian(path)).content.decode()
+    assert "Зобов’язання" in client.get(ukrainian(path)).content.decode()
     english = client.get(path).content.decode()
     assert '<span class="status-label">Committed</span>' in english
-    assert "Зобов'язання" not in english
+    assert "Зобов’язання" not in english
