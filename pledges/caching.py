@@ -190,6 +190,9 @@ class PublicCacheMiddleware:
         # The date is part of the tag: pages print today's date in their "cite this" text. Each
         # encoding (brotli, gzip, none) is its own representation, with its own entry and tag.
         token = f"{version.isoformat() if version else 'empty'}|{timezone.localdate().isoformat()}"
+        # A page at a release is the same whatever is cut later, except a pinned embed's "updated since"
+        # line: the latest release is part of its key (pledges.releases).
+        token += f"|{getattr(request, 'latest_release', '')}"
         encoding = preferred_encoding(request)
         query = cache_query(request)
         if query is not None:

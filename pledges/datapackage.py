@@ -14,6 +14,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db.models import Max, Min
 from django.urls import reverse
+from django.utils import timezone
 
 from pledges.context_processors import SITE_NAME
 from pledges.models import Source, data_as_of
@@ -56,7 +57,20 @@ class About:
 
     @property
     def version(self) -> str | None:
-        """The data's version: the date it last changed."""
+        """The data's version: a release's number in its downloads, else the date the data last changed."""
+        from pledges.releases import current_release
+
+        if (release := current_release()) is not None:
+            return str(release.number)
+        return self.as_of.date().isoformat() if self.as_of else None
+
+    @property
+    def released(self) -> str | None:
+        """The day the version was released: the release's day, else the day the data last changed."""
+        from pledges.releases import current_release
+
+        if (release := current_release()) is not None:
+            return timezone.localdate(release.cut_at).isoformat()
         return self.as_of.date().isoformat() if self.as_of else None
 
 
@@ -160,7 +174,9 @@ def data_package(about: About) -> dict:
         ],
     }
     if about.as_of:
-        package["description"] += f" Data as of {about.version}."
+        package["description"] += f" Data as of {about.as_of.date().isoformat()}."
+        if about.version != about.as_of.date().isoformat():
+            package["description"] += f" Release {about.version}."
         package["version"] = about.version
         package["created"] = about.as_of.isoformat()  # the data as of then: a package per data version
     return package
@@ -190,7 +206,7 @@ def citation_cff(about: About, url: str | None = None) -> str:
         lines.append(f"url: {_yaml_string(url)}")
     if about.as_of:
         lines.append(f"version: {_yaml_string(about.version)}")
-        lines.append(f"date-released: {_yaml_string(about.version)}")
+        lines.append(f"date-released: {_yaml_string(about.released)}")
     lines.append("keywords:")
     lines.extend(f"  - {_yaml_string(keyword)}" for keyword in KEYWORDS)
     return "\n".join(lines) + "\n"

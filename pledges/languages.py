@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import translate_url
+from django.urls import get_script_prefix, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -56,6 +56,10 @@ def in_language(path: str, language: str) -> str:
     """The same address in another language: "/members/france/?a=1" → "/uk/members/france/?a=1".
 
     An address that names no page of the site comes back as it was."""
+    # Inside a release (/releases/<n>/…) the path resolves without its prefix; the answer gets it back.
+    prefix = get_script_prefix()
+    if prefix != "/" and path.startswith(prefix):
+        path = path[len(prefix) - 1 :]
     # The path resolves only in its own language ("/uk/…" matches nothing while English is active).
     with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
         return translate_url(path, language)

@@ -1,7 +1,7 @@
 """Free-text search over pledges, in English and Ukrainian: PostgreSQL full-text search, with a simple
 match on SQLite."""
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 SEARCH_FIELDS = (
@@ -54,7 +54,7 @@ def search_pledges(queryset: QuerySet, text: str) -> QuerySet:
     words = text.split()
     if not words:
         return queryset
-    if connection.vendor == "postgresql":
+    if connections[queryset.db].vendor == "postgresql":  # a page at a release reads SQLite
         from django.contrib.postgres.search import SearchQuery
 
         from pledges.models import PLEDGE_SEARCH_VECTOR, Pledge

@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # /releases/<n>/<path>: strips the prefix and reads the release's data, before the language is
+    # taken from the path and before the page cache keys the page (pledges.releases).
+    "pledges.releases.ReleaseMiddleware",
     # Before the page cache: the cache resolves the path to find its route, and "/uk/…" only resolves
     # once its language is active. The language comes from the URL alone (pledges.languages).
     "pledges.languages.UrlLanguageMiddleware",
@@ -174,6 +177,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Pages at a release read that release's own database (pledges.releases).
+DATABASE_ROUTERS = ["pledges.releases.ReleaseRouter"]
 
 # Caching: local memory unless a shared cache is configured.
 CACHE_URL = env_str("CACHE_URL")
@@ -242,7 +247,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# Absolute: a relative STATIC_URL would take the script prefix, which pages at a release set.
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

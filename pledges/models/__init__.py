@@ -50,6 +50,7 @@ from .pledges import (
     parties_prefetch,
     strongest_status,
 )
+from .releases import Release, ReleaseFile, ReleaseMember, ReleaseRow
 from .sources import ReviewEntry, ReviewReason, Source, SourceKind, SourcePart, part_starts
 from .tallies import PartyTally, SourceTally
 from .versions import DataVersion
@@ -86,6 +87,10 @@ __all__ = [
     "PublicFactQuerySet",
     "Qualifier",
     "Region",
+    "Release",
+    "ReleaseFile",
+    "ReleaseMember",
+    "ReleaseRow",
     "ReviewEntry",
     "ReviewReason",
     "SlugManager",

@@ -1,6 +1,7 @@
 """/download/: the whole published dataset as one JSON file, or as CSV files in a zip with the Data
 Package that describes them (also served on its own, beside each CSV file) and CITATION.cff."""
 
+import base64
 import csv
 import io
 import json
@@ -30,6 +31,7 @@ from pledges.models import (
     Membership,
     Pledge,
     PledgeType,
+    ReleaseFile,
     Source,
     SourcePart,
     data_as_of,
@@ -186,7 +188,46 @@ def build_csv_zip(path: Path) -> None:
                 write_table_csv(record, rows, text)
 
 
+def release_builds() -> list[tuple[str, str, object]]:
+    """Every download as (name under /download/, content type, build(path)): what a release keeps."""
+
+    def table_builder(table: str):
+        def build(path: Path) -> None:
+            record, rows = dataset_tables()[table]
+            with path.open("w", encoding="utf-8", newline="") as out:
+                write_table_csv(record, rows, out)
+
+        return build
+
+    return [
+        ("tracker.json", "application/json", build_json),
+        ("tracker-csv.zip", "application/zip", build_csv_zip),
+        ("datapackage.json", "application/json", lambda path: path.write_text(datapackage_json(), "utf-8")),
+        *((f"{table}.csv", "text/csv; charset=utf-8", table_builder(table)) for table in TABLES),
+    ]
+
+
+def stored_download(request, name: str, as_attachment: bool = False):
+    """At a release: the file kept when it was cut, byte for byte; None on the live site."""
+    from pledges.releases import current_release, release_file_path
+
+    release = current_release()
+    if release is None:
+        return None
+    stored = ReleaseFile.objects.filter(release_id=release.number, name=name).first()
+    if stored is None:
+        raise Http404("This release has no such file.")
+    path = release_file_path(stored)
+    text = not name.endswith(".zip")
+    filename = f"release-{release.number}-{name}" if as_attachment else name
+    response = file_response(request, path, stored.content_type, filename, as_attachment, compress=text)
+    response["Digest"] = f"sha-256={base64.b64encode(bytes.fromhex(stored.sha256)).decode()}"
+    return response
+
+
 def download_json(request):
+    if (stored := stored_download(request, "tracker.json")) is not None:
+        return stored
     path = built_download("tracker", "json", build_json)
     return file_response(
         request, path, "application/json", "tracker.json", as_attachment=False, compress=True
@@ -194,6 +235,8 @@ def download_json(request):
 
 
 def download_csv_zip(request):
+    if (stored := stored_download(request, "tracker-csv.zip", as_attachment=True)) is not None:
+        return stored
     path = built_download("tracker-csv", "zip", build_csv_zip)
     stamp = timezone.now().date().isoformat()
     return FileResponse(
@@ -206,6 +249,8 @@ def download_csv_zip(request):
 
 def download_datapackage(request):
     """The Data Package of the CSV download; its resources are the CSV files served beside it."""
+    if (stored := stored_download(request, "datapackage.json")) is not None:
+        return stored
     path = built_download("datapackage", "json", lambda path: path.write_text(datapackage_json(), "utf-8"))
     return file_response(
         request, path, "application/json", "datapackage.json", as_attachment=False, compress=True
@@ -219,6 +264,8 @@ def download_table(request, table: str):
     """One table of the CSV download on its own, as the Data Package's resource `table` names it."""
     if table not in TABLES:
         raise Http404("No such table.")
+    if (stored := stored_download(request, f"{table}.csv")) is not None:
+        return stored
 
     def build(path: Path) -> None:
         record, rows = dataset_tables()[table]
