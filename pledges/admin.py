@@ -9,11 +9,11 @@ each other unknowingly: see PledgeAdminForm.
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, ProtectedError, Q, RestrictedError
 from django.db.models.query import QuerySet
-from django.forms import BaseInlineFormSet, ModelForm
+from django.forms import BaseInlineFormSet, ModelForm, Textarea
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -48,6 +48,7 @@ from pledges.models import (
     Pledge,
     PledgeParty,
     PledgeType,
+    Release,
     ReviewEntry,
     Source,
     SourcePart,
@@ -55,6 +56,7 @@ from pledges.models import (
     part_starts,
     parties_prefetch,
 )
+from pledges.releases import changed_since_latest, cut_release
 from pledges.services import PublishResult, mark_ready, publish_pledges, review_required, unpublish_pledges
 
 admin.site.site_header = _("Pledge tracker: editors")
@@ -891,3 +893,67 @@ class CitationAdmin(EditorAdmin):
             for pledge in bare
         ]
         return deleted, model_count, perms_needed, protected
+
+
+class CutReleaseForm(ModelForm):
+    """The note of the next release. Cutting it is the admin's save (ReleaseAdmin.save_model)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not changed_since_latest():
+            raise ValidationError(
+                _("Nothing public has changed since the latest release: there is nothing to release.")
+            )
+        return cleaned
+
+    class Meta:
+        model = Release
+        fields = ("note", "note_uk")
+        widgets = {"note": Textarea(attrs={"rows": 3}), "note_uk": Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "note": _(
+                "What this release brings, for readers: it is shown on the release's page and in its feed."
+            ),
+        }
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    """Releases are cut here ("Add release" cuts the next one from what is public now) and can then
+    only be looked at: nobody changes or deletes one."""
+
+    form = CutReleaseForm
+    list_display = ("number", "cut_at", "cut_by", "note", "added", "changed", "withdrawn", "public_page")
+    readonly_fields = (
+        "number", "cut_at", "cut_by", "note", "note_uk", "added", "changed", "withdrawn", "rows_bytes",
+        "files_bytes", "public_page",
+    )  # fmt: skip
+    actions = None
+
+    def get_fields(self, request, obj=None):
+        return ("note", "note_uk") if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("public page"))
+    def public_page(self, obj):
+        return format_html('<a href="{0}">{0}</a>', f"/releases/{obj.number}/")
+
+    def save_model(self, request, obj, form, change):
+        """Cut the release: its number, date and contents are the app's, not the form's."""
+        release = cut_release(
+            form.cleaned_data["note"], form.cleaned_data.get("note_uk", ""), by=request.user.get_username()
+        )
+        obj.__dict__.update({key: value for key, value in release.__dict__.items() if key != "_state"})
+        obj._state.adding = False
+        obj._state.db = release._state.db
+
+    def save_related(self, request, form, formsets, change):
+        """A release has nothing related to save from the form."""

@@ -106,6 +106,9 @@ ROUTE_PARAMETERS = {
     "sitemap": (),
     "sitemap_section": ("p",),
     "feed_pledges": ("page",),
+    "release_list": ("page",),
+    "release_detail": ("page",),
+    "release_feed": (),
     "feed_member": ("page",),
     "feed_type": ("page",),
 }

@@ -25,6 +25,20 @@ class Site:
         """When the published data last changed; queries once, and only when a template reads it."""
         return data_as_of()
 
+    @property
+    def release(self):
+        """The release this page shows, or None on the live site (pledges.releases)."""
+        from pledges.releases import current_release
+
+        return current_release()
+
+    @cached_property
+    def latest_release(self):
+        """The newest release; queries once, and only when a template reads it."""
+        from pledges.models import Release
+
+        return Release.objects.order_by("-number").first()
+
 
 def site(request) -> dict:
     return {"site": Site()}

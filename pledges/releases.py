@@ -128,6 +128,25 @@ def public_querysets() -> dict[str, models.QuerySet]:
     }
 
 
+# Rows that nothing links to by their id and that an import may write afresh with new ids (the shipped
+# pledges' parties and ledgers are): a release knows them by what they join, so the same row is the
+# same row whatever its id. Their id in a release's database is that key.
+NATURAL_KEYS = {
+    "pledges.pledgeparty": ("pledge", "member"),
+    HOSTS._meta.label_lower: ("meeting", "member"),
+    "pledges.reviewentry": ("source", "position"),
+}
+
+
+def identity(label: str, pk: int, fields: dict) -> int:
+    """The id a release knows a row by: its own, or for NATURAL_KEYS a number made from that key."""
+    key = NATURAL_KEYS.get(label)
+    if key is None:
+        return pk
+    made = hashlib.sha256(json.dumps([fields[name] for name in key]).encode()).hexdigest()
+    return int(made[:15], 16)  # 60 bits: a positive BigIntegerField
+
+
 def stored_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in PRIVATE_FIELDS]
 
@@ -150,7 +169,8 @@ def public_snapshot() -> dict[tuple[str, int], dict]:
         model = LABELS[label]
         names = stored_fields(model)
         for item in serializers.serialize("python", queryset.order_by("pk"), fields=names):
-            rows[(label, int(item["pk"]))] = as_json(item["fields"])
+            fields = as_json(item["fields"])
+            rows[(label, identity(label, int(item["pk"]), fields))] = fields
     links = {
         label: [f for f in model._meta.concrete_fields if f.is_relation and f.name not in PRIVATE_FIELDS]
         for label, model in LABELS.items()
@@ -240,6 +260,25 @@ def members_touched(changed: dict, before: dict[tuple[str, int], dict], now: dic
     return members
 
 
+def changed_since_latest() -> bool:
+    """Whether anything public differs from the latest release (True when there is none yet)."""
+    latest = Release.objects.order_by("-number").values_list("number", flat=True).first()
+    if latest is None:
+        return True
+    now = {key: digest(fields) for key, fields in public_snapshot().items()}
+    kept = dict(
+        ((label, pk), stored)
+        for label, pk, stored in state(latest)
+        .filter(withdrawn=False)
+        .values_list("model", "object_id", "digest")
+    )
+    return now != kept
+
+
+class NothingToRelease(ValueError):
+    """Cutting a release identical to the one before it."""
+
+
 WATCHED = ("pledges.pledgeparty", "pledges.membership", "pledges.pledge", "pledges.citation")
 
 
@@ -279,6 +318,10 @@ def cut_release(note: str, note_uk: str = "", by: str = "", at: datetime | None 
             elif was[1] != digest(fields):
                 changed.append(key)
         withdrawn = [key for key, (gone, _d) in prior.items() if not gone and key not in now]
+        if previous and not (added or changed or withdrawn):
+            raise NothingToRelease(
+                f"Nothing public has changed since release {previous}: there is nothing to release."
+            )
         new_rows = [
             ReleaseRow(
                 release_id=number,

@@ -4,7 +4,18 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from pledges import feeds
-from pledges.views import discovery, downloads, embed, errors, members, overview, pages, pledges, sources
+from pledges.views import (
+    discovery,
+    downloads,
+    embed,
+    errors,
+    members,
+    overview,
+    pages,
+    pledges,
+    releases,
+    sources,
+)
 
 app_name = "pledges"
 
@@ -47,6 +58,10 @@ urlpatterns = [
     path("feeds/members/<slug:slug>.atom", feeds.MemberPledgeFeed(), name="feed_member"),
     path("feeds/types/<slug:slug>.atom", feeds.TypePledgeFeed(), name="feed_type"),
     path("oembed/", embed.oembed, name="oembed"),
+    # /releases/: numbered releases; /releases/<n>/<any page> is that page at the release (pledges.releases)
+    path("releases/", releases.ReleaseListView.as_view(), name="release_list"),
+    path("releases/feed.atom", releases.release_feed, name="release_feed"),
+    path("releases/<int:number>/", releases.release_detail, name="release_detail"),
     # /robots.txt, /sitemap.xml (an index of /sitemap-<section>.xml), /favicon.ico
     path("robots.txt", discovery.robots_txt, name="robots"),
     path("sitemap.xml", discovery.sitemap_index, name="sitemap"),

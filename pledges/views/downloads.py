@@ -103,7 +103,22 @@ def rows_of(rows: Iterable) -> Iterator:
 
 
 def about_the_data(request=None) -> dict:
+    from pledges.releases import current_release
+
     as_of = data_as_of()
+    release = current_release()
+    if release is not None:  # a release's downloads say which release they are, and cite it
+        day = timezone.localdate(release.cut_at)
+        return {
+            "title": SITE_NAME,
+            "url": settings.SITE_URL,
+            "release": release.number,
+            "released_on": day.isoformat(),
+            "as_of": as_of.isoformat() if as_of else None,
+            "licence": LICENCE,
+            "cite_as": f"{SITE_NAME}, release {release.number} ({day:%d %B %Y}), "
+            f"{settings.SITE_URL}/releases/{release.number}/.",
+        }
     return {
         "title": SITE_NAME,
         "url": settings.SITE_URL,
@@ -170,19 +185,30 @@ def build_csv_zip(path: Path) -> None:
     each CSV written row by row into the archive."""
     about = about_the_data()
     dataset = about_the_dataset()
+    # Each entry dated by the data, not by the clock: the same data makes the same bytes (a release's
+    # checksum then says what is in it, not when it was built).
+    stamp = (dataset.as_of or datetime(1980, 1, 1)).timetuple()[:6]
+
+    def entry(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
-            "README.txt",
+            entry("README.txt"),
             f"{about['title']}\n{about['url']}/\nData as of: {about['as_of'] or 'unknown'}\n"
             f"Licence: {about['licence']}\nCite as: {about['cite_as']}\n"
             "datapackage.json describes each CSV file (Frictionless Data Package); CITATION.cff says how to "
             "cite the dataset.\n",
         )
-        archive.writestr("datapackage.json", datapackage_json())
-        archive.writestr("CITATION.cff", citation_cff(dataset, url=f"{settings.SITE_URL.rstrip('/')}/"))
+        archive.writestr(entry("datapackage.json"), datapackage_json())
+        archive.writestr(
+            entry("CITATION.cff"), citation_cff(dataset, url=f"{settings.SITE_URL.rstrip('/')}/")
+        )
         for name, (record, rows) in dataset_tables().items():
             with (
-                archive.open(f"{name}.csv", "w") as member,
+                archive.open(entry(f"{name}.csv"), "w") as member,
                 io.TextIOWrapper(member, "utf-8", newline="") as text,
             ):
                 write_table_csv(record, rows, text)

@@ -24,8 +24,10 @@ from django.views.decorators.http import require_safe
 from pledges.cards import Card, card_counts, card_png, status_words
 from pledges.context_processors import SITE_NAME
 from pledges.forms import EmbedOptionsForm
-from pledges.models import Member, Pledge, PledgeType, data_as_of
+from pledges.models import Member, Pledge, PledgeType, Release, data_as_of
+from pledges.releases import RELEASE_PATH, current_release, newer_release_for
 from pledges.summaries import member_summary
+from pledges.templatetags.releases import embed_path, live_path
 from pledges.translations import translated
 
 # The iframe's size when the host page has not resized it yet (embed-host.js does, to fit).
@@ -45,10 +47,13 @@ def absolute(request: HttpRequest | None, path: str) -> str:
     return settings.SITE_URL + path
 
 
-def embed_snippet_context(request: HttpRequest | None, member: Member, width="100%", height=EMBED_HEIGHT):
-    """What templates/pledges/includes/_embed_snippet.html needs to write the iframe code."""
+def embed_snippet_context(
+    request: HttpRequest | None, member: Member, width="100%", height=EMBED_HEIGHT, pin: int | None = None
+):
+    """What templates/pledges/includes/_embed_snippet.html needs to write the iframe code; `pin` pins
+    the embed to that release."""
     return {
-        "embed_url": absolute(request, reverse("pledges:member_embed", args=[member.slug])),
+        "embed_url": absolute(request, embed_path(member.slug, pin)),
         "host_script_url": absolute(request, static("js/embed-host.js")),
         "member": member,
         "site_name": gettext(SITE_NAME),
@@ -108,6 +113,13 @@ def member_embed(request: HttpRequest, slug: str) -> HttpResponse:
         sources=published_sources(summary.pledges),
         as_of=data_as_of(),
     )
+    if (pinned := current_release()) is not None:
+        # A pinned embed says so, and whether a later release changed this member's data.
+        context.update(
+            pinned=pinned,
+            updated_in=newer_release_for(pinned, member.pk),
+            latest_url=absolute(None, live_path(member.get_absolute_url())),
+        )
     return render(request, "pledges/embed.html", context)
 
 
@@ -204,9 +216,10 @@ def positive_int(value: str | None, name: str) -> int | None:
     return int(value)
 
 
-def member_from_url(request: HttpRequest, url: str) -> tuple[Member, str]:
-    """The member whose country page `url` is, and the language of that address ("/uk/members/…" is
-    Ukrainian); Http404 for another site or another page."""
+def member_from_url(request: HttpRequest, url: str) -> tuple[Member, str, int | None]:
+    """The member whose country page `url` is, the language of that address ("/uk/members/…" is
+    Ukrainian) and the release it is at ("/releases/3/members/…"), if any; Http404 for another site
+    or another page."""
     try:
         parts = urlsplit(url)
     except ValueError:  # "http://[/members/…": not an address at all
@@ -214,16 +227,19 @@ def member_from_url(request: HttpRequest, url: str) -> tuple[Member, str]:
     own_hosts = {urlsplit(settings.SITE_URL).netloc.lower(), request.get_host().lower()}
     if parts.scheme not in ("http", "https") or parts.netloc.lower() not in own_hosts:
         raise Http404("This address is not on this site.")
+    path = parts.path
+    if (at := RELEASE_PATH.match(path)) is not None:  # a page at a release: /releases/<n>/members/…
+        path = at["rest"]
     # A path resolves only in its own language: "/uk/members/…" while Ukrainian is active.
-    language = translation.get_language_from_path(parts.path) or settings.LANGUAGE_CODE
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     try:
         with translation.override(language):
-            match = resolve(parts.path)
+            match = resolve(path)
     except Resolver404:
         raise Http404("This address is not a member page.") from None
     if match.view_name != "pledges:member_detail":
         raise Http404("This address is not a member page.")
-    return get_object_or_404(Member, slug=match.kwargs["slug"]), language
+    return get_object_or_404(Member, slug=match.kwargs["slug"]), language, int(at["number"]) if at else None
 
 
 @require_safe
@@ -241,9 +257,25 @@ def oembed(request: HttpRequest) -> JsonResponse:
     except ValueError as error:
         return oembed_error(str(error), 400)
     try:
-        member, language = member_from_url(request, url)
+        member, language, pin = member_from_url(request, url)
     except Http404 as error:
         return oembed_error(str(error) or "No member page at this address.", 404)
+    # The embed follows the live data, unless the address is at a release or `release` pins it:
+    # "latest" to the newest release (recommended for reports), or a release's number.
+    asked = request.GET.get("release", "").strip()
+    if asked:
+        if asked == "latest":
+            pin = Release.objects.order_by("-number").values_list("number", flat=True).first()
+            if pin is None:
+                return oembed_error(
+                    "No release has been cut yet: leave out release= to embed the live data.", 404
+                )
+        elif asked.isdigit() and int(asked) > 0:
+            pin = int(asked)
+        else:
+            return oembed_error(f"release must be “latest” or a release’s number, not “{asked}”.", 400)
+    if pin is not None and not Release.objects.filter(number=pin).exists():
+        return oembed_error(f"There is no release {pin}.", 404)
     width = min(EMBED_WIDTH, maxwidth) if maxwidth else EMBED_WIDTH
     height = min(EMBED_HEIGHT, maxheight) if maxheight else EMBED_HEIGHT
     # In the language of the page asked about, whatever the address of this endpoint.
@@ -256,7 +288,7 @@ def oembed(request: HttpRequest) -> JsonResponse:
                 "provider_url": absolute(request, reverse("pledges:overview")),
                 "title": gettext("%(name)s: pledges to Ukraine’s security")
                 % {"name": translated(member, "name")},
-                "html": embed_snippet(request, member, width=width, height=height),
+                "html": embed_snippet(request, member, width=width, height=height, pin=pin),
                 "width": width,
                 "height": height,
                 "cache_age": 3600,

@@ -13,11 +13,23 @@ from pledges.models import (
     Pledge,
     PledgeParty,
     PledgeType,
+    Release,
     ReviewEntry,
     Source,
     SourcePart,
+    data_as_of,
 )
+from pledges.releases import cut_release
 from pledges.tallies import recount_all
+
+FIRST_RELEASE_NOTE = (
+    "The shipped dataset: every published, cited fact compiled from the five source documents."
+)
+FIRST_RELEASE_NOTE_UK = (
+    "Набір даних, що постачається з трекером: усі опубліковані факти з цитатами, зібрані з п’яти "
+    "документів-джерел."
+)
+FIRST_RELEASE_BY = "Tracker editors"
 
 
 class Command(BaseCommand):
@@ -61,6 +73,18 @@ class Command(BaseCommand):
             f"{Source.objects.count()} sources, {Citation.objects.count()} citations"
             + (f"; {created} first history records." if created else ".")
         )
+        self.first_release()
+
+    def first_release(self) -> None:
+        """The shipped dataset comes as release 1, dated when its data last changed (the same on every
+        machine), so a newcomer finds releases, pinned embeds and per-release downloads at once. Once
+        any release exists, loading cuts none: releases are the editors' to cut."""
+        latest = Release.objects.order_by("-number").first()
+        if latest is not None:
+            self.stdout.write(f"Releases exist already (the latest is release {latest.number}): none cut.")
+            return
+        release = cut_release(FIRST_RELEASE_NOTE, FIRST_RELEASE_NOTE_UK, by=FIRST_RELEASE_BY, at=data_as_of())
+        self.stdout.write(f"Cut release 1 from the shipped dataset: {release.added} records, /releases/1/.")
 
     def forget_derived_rows(self, path) -> None:
         """The shipped pledges' parties and the shipped sources' ledgers are the fixture's alone: drop

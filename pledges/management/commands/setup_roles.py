@@ -41,6 +41,8 @@ def editor_permission_codenames() -> list[str]:
         # Used when SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS is on: view history, revert.
         codenames += [f"view_historical{model}", f"change_historical{model}"]
     codenames += [f"delete_{model}" for model in DELETED_MODELS]
+    # Editors cut releases and see them; nobody changes or deletes one (pledges.models.releases).
+    codenames += ["add_release", "view_release"]
     return sorted(codenames)
 
 
