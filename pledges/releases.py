@@ -37,6 +37,7 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.utils import load_backend
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils import timezone, translation
@@ -370,7 +371,7 @@ def cut_release(note: str, note_uk: str = "", by: str = "", at: datetime | None 
 _active: contextvars.ContextVar[tuple[str, bool, Release] | None] = contextvars.ContextVar(
     "release", default=None
 )
-_registering = threading.Lock()
+_databases: dict[str, tuple[Path, bool]] = {}  # alias → (file, read-only) of each release database
 
 
 def current_release() -> Release | None:
@@ -385,12 +386,14 @@ class ReleaseRouter:
     def db_for_read(self, model, **hints):
         active = _active.get()
         if active and model._meta.app_label == "pledges" and model not in RELEASE_MODELS:
+            _connect(active[0])
             return active[0]
         return None
 
     def db_for_write(self, model, **hints):
         active = _active.get()
         if active and active[1] and model._meta.app_label == "pledges" and model not in RELEASE_MODELS:
+            _connect(active[0])
             return active[0]
         return None
 
@@ -418,22 +421,27 @@ def _settings_for(path: Path, read_only: bool) -> dict:
 
 
 def _register(alias: str, path: Path, read_only: bool = True) -> None:
-    with _registering:
-        # A new dict rather than a change in place: other threads may be going through the old one.
-        databases = dict(connections.settings)
-        databases[alias] = _settings_for(path, read_only)
-        connections.settings = databases
+    """Make `alias` name the database at `path` (in every thread, each opening its own connection).
+
+    The alias stays out of `connections.settings`: a release's database is no database of the site's
+    (migrations, checks and the test runner's isolation leave it alone), only a read-only file."""
+    _databases[alias] = (path, read_only)
+
+
+def _connect(alias: str) -> None:
+    """This thread's connection to a registered release database, opened the first time it is used."""
+    if not hasattr(connections._connections, alias):
+        path, read_only = _databases[alias]
+        connections[alias] = load_backend("django.db.backends.sqlite3").DatabaseWrapper(
+            _settings_for(path, read_only), alias
+        )
 
 
 def _unregister(alias: str) -> None:
-    with contextlib.suppress(Exception):
+    if hasattr(connections._connections, alias):
         connections[alias].close()
-    with _registering:
-        databases = dict(connections.settings)
-        databases.pop(alias, None)
-        connections.settings = databases
-    with contextlib.suppress(AttributeError):
         delattr(connections._connections, alias)
+    _databases.pop(alias, None)
 
 
 def schema_signature() -> str:
@@ -466,6 +474,7 @@ def build_database(path: Path, release: Release, rows: Iterable[tuple[str, int, 
     _register(alias, path, read_only=False)
     token = _active.set((alias, True, release))
     try:
+        _connect(alias)
         connection = connections[alias]
         with connection.schema_editor() as editor:
             for model in apps.get_models():
@@ -496,7 +505,7 @@ def release_database(release: Release, rows: Iterable[tuple[str, int, dict]] | N
     """The alias of the release's read-only database, built first if this host has none."""
     path = database_path(release)
     alias = f"release_{release.number}_{path.stem.rsplit('-', 1)[-1]}"
-    if alias in connections.settings and path.exists():
+    if alias in _databases and path.exists():
         return alias
 
     def build(partial: Path) -> None:
