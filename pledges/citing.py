@@ -12,7 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
 from pledges.context_processors import SITE_NAME
 from pledges.models import Release
@@ -34,12 +34,15 @@ class Citation:
     release: Release | None
 
 
-def cite(title: str, path: str, release: Release | None, accessed: date | None = None) -> Citation:
+def cite(
+    title: str, path: str, release: Release | None, accessed: date | None = None, dataset: bool = False
+) -> Citation:
     """The citation of the page at `path` (its live address, without a release prefix) as it is in
-    `release`; without a release, of the live page at today's date."""
+    `release`; without a release, of the live page at today's date. With `dataset`, of the release
+    itself, `title` naming it ("Release 3")."""
     site = gettext(SITE_NAME)
     accessed = accessed or timezone.localdate()
-    accessed_text = date_format(accessed, pgettext("a date in a citation", "d F Y"))
+    accessed_text = date_format(accessed, "DATE_FORMAT")
     if release is None:
         url = settings.SITE_URL + path
         plain = gettext("%(title)s. %(site)s. %(url)s. Accessed %(date)s.") % {
@@ -63,15 +66,17 @@ def cite(title: str, path: str, release: Release | None, accessed: date | None =
         "site": site,
         "url": url,
         "number": release.number,
-        "date": date_format(day, pgettext("a date in a citation", "d F Y")),
+        "date": date_format(day, "DATE_FORMAT"),
         "year": day.year,
         "accessed": accessed_text,
     }
-    plain = (
-        gettext("%(title)s. %(site)s, release %(number)s (%(date)s). %(url)s. Accessed %(accessed)s.")
-        % values
-    )
-    apa = gettext("%(site)s. (%(year)s). %(title)s (Release %(number)s) [Data set]. %(url)s") % values
+    if dataset:  # the release itself: the dataset is the work cited
+        plain = gettext("%(site)s, release %(number)s (%(date)s). %(url)s") % values
+        apa = gettext("%(site)s. (%(year)s). %(title)s [Data set]. %(url)s") % values
+    else:
+        plain = gettext("%(title)s. %(site)s, release %(number)s (%(date)s). %(url)s. Accessed %(accessed)s.")
+        plain %= values
+        apa = gettext("%(site)s. (%(year)s). %(title)s (Release %(number)s) [Data set]. %(url)s") % values
     fields = {
         "title": title,
         "author": site,

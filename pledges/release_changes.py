@@ -7,15 +7,17 @@ one for the names of the rows their links point at, whatever the size of the dat
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pledges.models import ReleaseRow
 from pledges.releases import LABELS, VOLATILE_FIELDS, state
+from pledges.translations import CANONICAL_LANGUAGE, Text
 
 KINDS = {
     "pledges.pledge": _("Pledge"),
@@ -46,6 +48,7 @@ class FieldChange:
     name: str
     before: str
     after: str
+    lang: str = ""  # the language of the values, when they are the tracker's texts
 
 
 @dataclass
@@ -107,27 +110,32 @@ def changes_on(page: Page, number: int) -> list[Change]:
     return changes
 
 
-def label_of(model: str, data: dict, names: dict) -> str:
-    """A short name for a row: its summary, name or title (in the reader's language when it has one)."""
+def label_of(model: str, data: dict, names: dict) -> Text:
+    """A short name for a row: its summary, name or title, in the reader's language when it has one,
+    with the language it is in (a quote's is its source's)."""
     if model in ("pledges.pledgeparty", "pledges.meeting_hosts", "pledges.membership"):
         member = names.get(("pledges.member", data.get("member")), "")
         if model == "pledges.membership":
-            return f"{member}: {data.get('role', '')}".strip(": ")
+            return Text(f"{member}: {data.get('role', '')}".strip(": "), getattr(member, "lang", "en"))
         what = names.get(("pledges.pledge", data.get("pledge")), "") or names.get(
             ("pledges.meeting", data.get("meeting")), ""
         )
-        return f"{member} — {what}" if what else member
+        return Text(f"{member} — {what}" if what else member, getattr(what or member, "lang", "en"))
     for name in NAMING_FIELDS:
-        value = localised(data, name)
+        value, language = localised(data, name)
         if value:
-            return Truncator(" ".join(str(value).split())).chars(160)
-    return ""
+            if name in ("quote", "passage"):
+                language = names.get(("language", data.get("source")), CANONICAL_LANGUAGE)
+            return Text(Truncator(" ".join(str(value).split())).chars(160), language)
+    return Text("")
 
 
-def localised(data: dict, name: str):
-    if get_language() != "en" and data.get(f"{name}_uk"):
-        return data[f"{name}_uk"]
-    return data.get(name)
+def localised(data: dict, name: str) -> tuple:
+    """The field in the reader's language if the row has it there, with that language."""
+    language = get_language()
+    if language != CANONICAL_LANGUAGE and data.get(f"{name}_{language}"):
+        return data[f"{name}_{language}"], language
+    return data.get(name), CANONICAL_LANGUAGE
 
 
 def linked_names(rows, before: dict, number: int) -> dict:
@@ -152,6 +160,8 @@ def linked_names(rows, before: dict, number: int) -> dict:
     for row in found:
         if (row.model, row.object_id) in wanted and row.data:
             names.setdefault((row.model, row.object_id), label_of(row.model, row.data, {}))
+            if row.model == "pledges.source":  # the language its quotes are in
+                names.setdefault(("language", row.object_id), row.data.get("language") or CANONICAL_LANGUAGE)
     return names
 
 
@@ -180,7 +190,9 @@ def shown(model: str, name: str, value, names: dict) -> str:
         return gettext("yes") if value else gettext("no")
     text = str(value)
     if len(text) > LONG_TEXT:
-        return gettext("%(count)s characters") % {"count": f"{len(text):,}"}
+        return ngettext("%(count)s character", "%(count)s characters", len(text)) % {
+            "count": f"{len(text):,}"
+        }
     return text
 
 
@@ -189,14 +201,31 @@ def field_changes(model: str, old: dict, new: dict, names: dict) -> list[FieldCh
     for name in sorted({*old, *new}, key=lambda n: field_position(model, n)):
         if name in VOLATILE_FIELDS or old.get(name) == new.get(name):
             continue
+        lang = field_language(model, name)
         changes.append(
             FieldChange(
                 field_name(model, name),
                 shown(model, name, old.get(name), names),
                 shown(model, name, new.get(name), names),
+                lang,
             )
         )
     return changes
+
+
+def field_language(model: str, name: str) -> str:
+    """The language a field's values are written in: its own for a text field ("summary_uk" is in
+    Ukrainian, "summary" in English); none for choices, links, numbers and dates (shown as read)."""
+    try:
+        field = LABELS[model]._meta.get_field(name)
+    except Exception:
+        return ""
+    if field.is_relation or field.choices or field.get_internal_type() not in ("CharField", "TextField"):
+        return ""
+    for code, _name in settings.LANGUAGES:
+        if name.endswith(f"_{code}"):
+            return code
+    return CANONICAL_LANGUAGE
 
 
 def field_position(model: str, name: str) -> int:

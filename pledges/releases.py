@@ -157,8 +157,17 @@ def digest(fields: dict) -> str:
     return hashlib.sha256(json.dumps(compared, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+class ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder, with times to the microsecond (Django's stops at milliseconds, as JavaScript)."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def as_json(value):
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(value, cls=ExactEncoder))
 
 
 def public_snapshot() -> dict[tuple[str, int], dict]:
@@ -491,7 +500,15 @@ def build_database(path: Path, release: Release, rows: Iterable[tuple[str, int, 
                         "python", by_model[label], using=alias, ignorenonexistent=True
                     )
                 ]
-                LABELS[label].objects.using(alias).bulk_create(objects, batch_size=500)
+                model = LABELS[label]
+                # Raw inserts, as loaddata's: the rows' own dates (updated_at…) kept, not set to now.
+                for start in range(0, len(objects), 500):
+                    model._base_manager.using(alias)._insert(
+                        objects[start : start + 500],
+                        fields=model._meta.concrete_fields,
+                        using=alias,
+                        raw=True,
+                    )
             recount_all()
             DataVersion.objects.using(alias).create(pk=1, changed_at=release.cut_at)
         with connection.cursor() as cursor:

@@ -12,7 +12,18 @@ from html.parser import HTMLParser
 from django.urls import URLPattern, URLResolver, reverse
 
 from pledges import urls as pledge_urls
-from pledges.models import Citation, HeadlineCount, Meeting, Member, Membership, Pledge, PledgeType, Source
+from pledges.models import (
+    Citation,
+    HeadlineCount,
+    Meeting,
+    Member,
+    Membership,
+    Pledge,
+    PledgeType,
+    Release,
+    Source,
+)
+from pledges.releases import cut_release
 from tests.conftest import make_count, make_meeting, make_membership, make_pledge
 
 
@@ -28,6 +39,7 @@ class Sample:
     count: HeadlineCount
     membership: Membership
     citation: Citation
+    release: Release
 
     @classmethod
     def build(cls, **pledge_fields) -> "Sample":
@@ -36,15 +48,18 @@ class Sample:
         membership = make_membership(member=pledge.member, role=Membership.Role.GUARANTOR)
         meeting = make_meeting()
         meeting.hosts.add(pledge.member)
+        count = make_count(meeting=meeting)
         return cls(
             member=pledge.member,
             pledge=pledge,
             pledge_type=pledge.pledge_type,
             source=citation.source,
             meeting=meeting,
-            count=make_count(meeting=meeting),
+            count=count,
             membership=membership,
             citation=citation,
+            # Cut last, so that the release holds every sample object.
+            release=cut_release("The sample release."),
         )
 
     def for_segment(self, segment: str):
@@ -100,7 +115,16 @@ PAGE_ARGUMENTS = {
     "sitemap": lambda s: [],
     "sitemap_section": lambda s: ["pledges"],
     "favicon": lambda s: [],
+    "release_list": lambda s: [],
+    "release_feed": lambda s: [],
+    "release_detail": lambda s: [s.release.number],
 }
+# Pages also visited as they are at the sample's release (/releases/<n>/<page>).
+AT_RELEASE = (
+    "overview", "member_list", "member_detail", "member_embed", "member_card", "pledge_list", "pledge_detail",
+    "type_detail", "source_list", "source_detail", "meeting_list", "about", "download", "download_json",
+    "download_datapackage", "download_table",
+)  # fmt: skip
 
 # Pages answered with HTML meant for people (the others are data, feeds, images or plain text).
 HTML_PAGES = {
@@ -119,6 +143,8 @@ HTML_PAGES = {
     "api_docs",
     "api_reference",
     "download",
+    "release_list",
+    "release_detail",
 }
 
 LIST_PAGES = ("pledge_list", "member_list", "source_list", "meeting_list")
@@ -180,6 +206,8 @@ def public_urls(sample: Sample) -> dict[str, str]:
         urls[name] = reverse(f"pledges:{name}", args=PAGE_ARGUMENTS[name](sample))
     for _name, route in api_routes():
         urls[f"api:{route}"] = fill_route(route, sample)
+    for name in AT_RELEASE:
+        urls[f"release:{name}"] = f"/releases/{sample.release.number}" + urls[name]
     return urls
 
 

@@ -437,7 +437,8 @@ def test_cite_this_gives_title_site_address_and_todays_date(db):
     content = render_partial("_cite_this.html", "/members/france/?x=1", cite_title="France")
     today = timezone.localdate()
     expected = (
-        f"France. Ukraine security guarantees tracker. http://testserver/members/france/?x=1. "
+        # The address is the site's public one (SITE_URL), whatever host the request named.
+        f"France. Ukraine security guarantees tracker. http://127.0.0.1:8000/members/france/?x=1. "
         f"Accessed {today.day} {today:%B %Y}."
     )
     assert expected in html.unescape(content)

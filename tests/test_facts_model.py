@@ -387,7 +387,8 @@ PAGES_WITH_JOINT_PLEDGES = {
     # the member; its roles; the types; its pledges summed up (counts by type and status, the
     # strongest and the latest few of each type, all its pledge ids, those pledges, their parties, their
     # citations); the groups within it; the meetings it hosted; its matrix row; the data's date
-    "pledges:member_detail": (("member",), 15),
+    # One more than before releases: the newest release, which the embed panel pins (and "Cite this").
+    "pledges:member_detail": (("member",), 16),
     # the member; the types; its pledges summed up (counts by type and status, the strongest and the
     # latest few of each type, those pledges, their parties, their citations); the data's date
     "pledges:member_embed": (("partner",), 10),

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pledges.models import Pledge, Release, ReleaseFile, ReleaseRow
+from pledges.models import Pledge, Release, ReleaseFile, ReleaseRow, data_as_of
 from pledges.releases import NothingToRelease, cut_release
 from tests.conftest import make_member, make_pledge, make_type, text_of
 from tests.test_editors import create_editor
@@ -34,8 +34,10 @@ def world(db):
     changed = make_pledge(member=france, summary="Will train pilots.")
     withdrawn = make_pledge(member=germany, summary="Pays for two Patriot systems.")
     steady = make_pledge(member=italy, summary="Will clear mines at sea.")
+    as_of = data_as_of()
     first = cut_release("The first release.", by="Editor One")
     return SimpleNamespace(
+        as_of=as_of,
         france=france, germany=germany, italy=italy, troops=troops, kept=kept, changed=changed,
         withdrawn=withdrawn, steady=steady, first=first,
     )  # fmt: skip
@@ -145,6 +147,7 @@ def test_a_release_keeps_its_downloads_byte_for_byte_with_their_checksums(client
     assert again == first
     data = json.loads(again)
     assert data["release"] == 1
+    assert data["as_of"] == world.as_of.isoformat()  # the rows' own dates, not when they were copied
     summaries = {p["summary"] for p in data["pledges"]}
     assert "Will train pilots." in summaries and "Pays for two Patriot systems." in summaries
     # The live download has moved on.
@@ -191,8 +194,8 @@ def test_the_next_release_lists_exactly_the_pledges_added_changed_and_withdrawn(
     }
     # Field by field: the summary, before and after.
     assert re.search(
-        r"<th scope=\"row\">Summary</th><td><del>Will train pilots.</del></td><td><ins>Will train pilots and "
-        r"ground crews.</ins></td>",
+        r'<th scope="row">Summary</th><td><del lang="en">Will train pilots.</del></td><td><ins lang="en">Will '
+        r"train pilots and ground crews.</ins></td>",
         content,
     )
     # Nothing about the pledges that did not change.

@@ -312,12 +312,33 @@ def change_list(context) -> Preview:
     )
 
 
+def release_detail(context) -> Preview:
+    release = context["release"]
+    return Preview(
+        gettext("Release %(number)s") % {"number": release.number},
+        gettext(
+            "Release %(number)s of the tracker's data, cut on %(date)s: what changed, its downloads and how "
+            "to cite it."
+        )
+        % {"number": release.number, "date": date_format(release.cut_at, "DATE_FORMAT")},
+        reverse("pledges:release_detail", args=[release.number]),
+    )
+
+
 def fixed(title: str, description: str, name: str):
     return lambda context: Preview(str(title), str(description), reverse(f"pledges:{name}"))
 
 
 PAGES = {
     "overview": overview,
+    "release_detail": release_detail,
+    "release_list": fixed(
+        gettext_lazy("Releases"),
+        gettext_lazy(
+            "Numbered releases of the tracker's data: each one citable, downloadable and kept as it was."
+        ),
+        "release_list",
+    ),
     "member_list": member_list,
     "member_detail": member_detail,
     "pledge_list": pledge_list,

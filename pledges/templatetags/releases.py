@@ -22,8 +22,14 @@ def at_release(path: str, number) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def page_citation(context, title: str):
-    """The current page's citation: at its release, or (live) at the newest release, if any."""
+def page_citation(context, title: str = "", member=None, pledge=None):
+    """The current page's citation: at its release, or (live) at the newest release, if any. The page
+    is named by `title`, else the member's name or the pledge."""
+    from django.utils.translation import gettext
+
+    from pledges.context_processors import SITE_NAME
+
+    title = str(title or (member.name if member else "") or (pledge or "") or gettext(SITE_NAME))
     request = context["request"]
     site = context.get("site")
     release = site.release if site else None

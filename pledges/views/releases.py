@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.generic import ListView
 
@@ -50,7 +51,7 @@ def release_detail(request: HttpRequest, number: int) -> HttpResponse:
         "files": files,
         "previous": previous,
         "following": following,
-        "citation": cite(gettext("Data"), "/", release),
+        "citation": cite(title, "/", release, dataset=True),
         "cite_title": title,
         "title": title,
     }
@@ -83,7 +84,8 @@ class ReleaseFeed:
             feed.add_item(
                 title=gettext("Release %(number)s") % {"number": release.number},
                 link=link,
-                description=f"{translated(release, 'note')} {counts}",
+                # An Atom summary is HTML: the note is the editors' text, escaped as such.
+                description=format_html("<p>{}</p><p>{}</p>", translated(release, "note"), counts),
                 unique_id=f"{settings.SITE_URL}/releases/{release.number}/",
                 unique_id_is_permalink=True,
                 pubdate=release.cut_at,

@@ -119,3 +119,39 @@ def test_the_copy_button_copies_the_embed_code(tracker, browser):
     expect(page.locator(".embed-panel .copy-status").first).to_have_text("Copied.")
     assert page.evaluate("navigator.clipboard.readText()") == code
     context.close()
+
+
+def test_a_pinned_embed_on_another_site_says_updated_since_after_a_later_release(tracker, host_site, browser):
+    from pledges.releases import cut_release
+
+    pledge = make_pledge(member=make_member(name="France", slug="france"), summary="Will train pilots.")
+    cut_release("The first release.")
+    # A report pins its embed to the newest release, as the embed panel recommends.
+    with urllib.request.urlopen(f"{tracker}/oembed/?url={tracker}/members/france/&release=latest") as answer:
+        snippet = json.load(answer)["html"]
+    assert f'src="{tracker}/releases/1/members/france/embed/"' in snippet
+    host_site.serve(snippet)
+
+    def visit() -> tuple:
+        context = browser.new_context(viewport={"width": 900, "height": 800})  # no cached copy
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(host_site.url)
+        return context, page.frame_locator("iframe[data-tracker-embed]")
+
+    context, frame = visit()
+    expect(frame.get_by_text("Will train pilots.")).to_be_visible()
+    expect(frame.get_by_text("Updated since")).to_have_count(0)
+    context.close()
+
+    pledge.summary = "Will train pilots and ground crews."
+    pledge.save()
+    cut_release("The second release.")
+    context, frame = visit()
+    expect(frame.get_by_text("Updated since (release 2):")).to_be_visible()
+    latest = frame.get_by_role("link", name="see the latest")
+    assert latest.get_attribute("href").endswith("/members/france/")
+    # The report's embed still shows what it quoted: release 1's words.
+    expect(frame.get_by_text("Will train pilots.", exact=True)).to_be_visible()
+    expect(frame.get_by_text("ground crews")).to_have_count(0)
+    context.close()
