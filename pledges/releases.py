@@ -19,12 +19,13 @@ changes; only a pinned embed may gain an "updated since" line when a later relea
 
 import contextlib
 import contextvars
-import gzip
 import hashlib
+import io
 import json
 import os
 import re
 import threading
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpRes
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils import timezone, translation
 
+from pledges.compression import brotli
 from pledges.files import _built_once
 from pledges.models import (
     Citation,
@@ -554,31 +556,52 @@ def at_release(release: Release, rows: Iterable[tuple[str, int, dict]] | None = 
 # --- downloads kept with the release ---------------------------------------------------------------
 
 
+ZIP_NAME = "tracker-csv.zip"
+
+
 def build_files(release: Release, rows: Iterable[tuple[str, int, dict]]) -> list[ReleaseFile]:
-    """The release's downloads, built from its own database, as stored rows (gzip, with SHA-256)."""
+    """The release's downloads, built from its own database, as rows to store with their SHA-256.
+
+    The zip is kept as it is (it is compressed already); a file the zip holds byte for byte (each CSV,
+    the Data Package) is kept once, inside it; the rest brotli-compressed."""
     from pledges.views import downloads
 
-    files = []
+    built: dict[str, tuple[str, bytes]] = {}
     with at_release(release, rows), translation.override(settings.LANGUAGE_CODE):
+        directory = Path(settings.DOWNLOADS_DIR) / "releases"
+        directory.mkdir(parents=True, exist_ok=True)
         for name, content_type, build in downloads.release_builds():
-            directory = Path(settings.DOWNLOADS_DIR) / "releases"
-            directory.mkdir(parents=True, exist_ok=True)
             partial = directory / f".{release.number}-{name}.{os.getpid()}.partial"
             try:
                 build(partial)
-                data = partial.read_bytes()
+                built[name] = (content_type, partial.read_bytes())
             finally:
                 partial.unlink(missing_ok=True)
-            files.append(
-                ReleaseFile(
-                    release_id=release.number,
-                    name=name,
-                    content_type=content_type,
-                    size=len(data),
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    content=gzip.compress(data, compresslevel=9, mtime=0),
-                )
+    packed = {}
+    if ZIP_NAME in built:
+        with zipfile.ZipFile(io.BytesIO(built[ZIP_NAME][1])) as archive:
+            packed = {info.filename: archive.read(info) for info in archive.infolist()}
+    files = []
+    for name, (content_type, data) in built.items():
+        inside = ZIP_NAME if name != ZIP_NAME and packed.get(name) == data else ""
+        if inside:
+            content, compression = b"", ""
+        elif name == ZIP_NAME:
+            content, compression = data, ""
+        else:
+            content, compression = brotli.compress(data, quality=9, lgwin=24), "br"
+        files.append(
+            ReleaseFile(
+                release_id=release.number,
+                name=name,
+                content_type=content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                content=content,
+                compression=compression,
+                inside=inside,
             )
+        )
     return files
 
 
@@ -591,7 +614,17 @@ def release_file_path(stored: ReleaseFile) -> Path:
     )
 
     def write(partial: Path) -> None:
-        partial.write_bytes(gzip.decompress(bytes(stored.content)))
+        if stored.inside:
+            holder = ReleaseFile.objects.get(release_id=stored.release_id, name=stored.inside)
+            with zipfile.ZipFile(release_file_path(holder)) as archive:
+                data = archive.read(stored.name)
+        elif stored.compression == "br":
+            data = brotli.decompress(bytes(stored.content))
+        else:
+            data = bytes(stored.content)
+        if hashlib.sha256(data).hexdigest() != stored.sha256:
+            raise ValueError(f"{stored} does not match its SHA-256: it is not served.")
+        partial.write_bytes(data)
 
     return _built_once(path, path.name, write)
 

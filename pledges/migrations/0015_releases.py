@@ -83,7 +83,9 @@ class Migration(migrations.Migration):
                 ("content_type", models.CharField(max_length=100)),
                 ("size", models.PositiveBigIntegerField()),
                 ("sha256", models.CharField(max_length=64)),
-                ("content", models.BinaryField()),
+                ("compression", models.CharField(blank=True, max_length=10)),
+                ("inside", models.CharField(blank=True, max_length=100)),
+                ("content", models.BinaryField(blank=True)),
                 (
                     "release",
                     models.ForeignKey(

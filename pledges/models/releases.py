@@ -112,8 +112,9 @@ class ReleaseMember(Immutable):
 
 
 class ReleaseFile(Immutable):
-    """A download as it was built when the release was cut, kept byte for byte (gzip-compressed here),
-    with the SHA-256 of the file as served."""
+    """A download as it was built when the release was cut, kept byte for byte, with the SHA-256 of the
+    file as served: its bytes compressed (`compression`), or none of its own when the zip named by
+    `inside` holds it whole (each CSV, the Data Package)."""
 
     release = models.ForeignKey(
         Release, to_field="number", db_column="release_number", on_delete=models.PROTECT, related_name="files"
@@ -122,7 +123,9 @@ class ReleaseFile(Immutable):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
+    compression = models.CharField(max_length=10, blank=True)  # "br", or "" for bytes as they are
+    inside = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField(blank=True)
 
     class Meta:
         ordering = ["release", "name"]
