@@ -355,7 +355,11 @@ def cut_release(note: str, note_uk: str = "", by: str = "", at: datetime | None 
             before,
             {k: v for k, v in now.items() if k[0] in (*WATCHED, "pledges.pledge")},
         )
+        fingerprint = hashlib.sha256(
+            "".join(f"{label}:{pk}:{digest(now[(label, pk)])}\n" for label, pk in sorted(now)).encode()
+        ).hexdigest()
         release = Release(
+            fingerprint=fingerprint,
             number=number,
             cut_at=at or timezone.now(),
             note=note,
@@ -469,10 +473,11 @@ def schema_signature() -> str:
 
 
 def database_path(release: Release) -> Path:
-    stamp = hashlib.sha256(
-        f"{release.number}|{release.cut_at.isoformat()}|{schema_signature()}".encode()
-    ).hexdigest()
-    return Path(settings.DOWNLOADS_DIR) / "releases" / f"release-{release.number}-{stamp[:16]}.sqlite3"
+    """Where this host keeps the release's database: named by the release, its contents and the
+    site's tables, so a file built from other data or for other tables is never read for it."""
+    stamp = f"{release.number}|{release.cut_at.isoformat()}|{release.fingerprint}|{schema_signature()}"
+    name = f"release-{release.number}-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.sqlite3"
+    return Path(settings.DOWNLOADS_DIR) / "releases" / name
 
 
 def build_database(path: Path, release: Release, rows: Iterable[tuple[str, int, dict]]) -> None:
@@ -523,7 +528,8 @@ def build_database(path: Path, release: Release, rows: Iterable[tuple[str, int, 
 def release_database(release: Release, rows: Iterable[tuple[str, int, dict]] | None = None) -> str:
     """The alias of the release's read-only database, built first if this host has none."""
     path = database_path(release)
-    alias = f"release_{release.number}_{path.stem.rsplit('-', 1)[-1]}"
+    # One alias per file: a connection opened on one file is never used for another.
+    alias = f"release_{release.number}_{hashlib.sha256(str(path).encode()).hexdigest()[:16]}"
     if alias in _databases and path.exists():
         return alias
 
@@ -632,6 +638,10 @@ def release_file_path(stored: ReleaseFile) -> Path:
 # --- serving pages at a release --------------------------------------------------------------------
 
 RELEASE_PATH = re.compile(r"^/releases/(?P<number>[1-9][0-9]{0,8})(?P<rest>/.*)$")
+LANGUAGE_FIRST = re.compile(
+    rf"^/(?P<language>{'|'.join(code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)})"
+    r"/releases/(?P<number>[1-9][0-9]{0,8})(?P<rest>/.+)$"
+)
 OVERVIEW = re.compile(r"^(?P<language>/[a-z]{2})?/overview/$")
 # Pages of the live site only: its history, feeds, search engines' files and the editors' pages.
 LIVE_ONLY = (
@@ -665,6 +675,11 @@ class ReleaseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (misplaced := LANGUAGE_FIRST.match(request.path_info)) is not None:
+            # "/uk/releases/3/members/…": the language goes after the release, as on every link.
+            target = f"/releases/{misplaced['number']}/{misplaced['language']}{misplaced['rest']}"
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(target + (f"?{query}" if query else ""))
         match = RELEASE_PATH.match(request.path_info)
         number = match and int(match["number"])
         rest = match and match["rest"]

@@ -116,6 +116,10 @@ def test_a_ukrainian_page_at_a_release_is_under_the_release_prefix(client, world
     assert 'href="/uk/members/france/"' in content  # "see this page today", in Ukrainian
     assert client.get("/uk/releases/1/").status_code == 200
     assert client.get("/releases/1/uk/")["Location"] == "/uk/releases/1/"
+    # The language before the release is put after it, as every link has it.
+    assert (
+        client.get("/uk/releases/1/members/france/?a=1")["Location"] == "/releases/1/uk/members/france/?a=1"
+    )
 
 
 @pytest.mark.parametrize(
@@ -194,8 +198,8 @@ def test_the_next_release_lists_exactly_the_pledges_added_changed_and_withdrawn(
     }
     # Field by field: the summary, before and after.
     assert re.search(
-        r'<th scope="row">Summary</th><td><del lang="en">Will train pilots.</del></td><td><ins lang="en">Will '
-        r"train pilots and ground crews.</ins></td>",
+        r'<th scope="row">Summary</th><td><del lang="en">Will train pilots.</del></td>'
+        r'<td><ins lang="en">Will train pilots and ground crews.</ins></td>',
         content,
     )
     # Nothing about the pledges that did not change.

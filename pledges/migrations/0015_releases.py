@@ -58,6 +58,7 @@ class Migration(migrations.Migration):
                 ("added", models.PositiveIntegerField(default=0)),
                 ("changed", models.PositiveIntegerField(default=0)),
                 ("withdrawn", models.PositiveIntegerField(default=0)),
+                ("fingerprint", models.CharField(blank=True, max_length=64)),
                 ("rows_bytes", models.PositiveBigIntegerField(default=0)),
                 ("files_bytes", models.PositiveBigIntegerField(default=0)),
             ],

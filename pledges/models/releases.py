@@ -51,6 +51,8 @@ class Release(Immutable):
     added = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     withdrawn = models.PositiveIntegerField(default=0)
+    # SHA-256 of every public row's digest, in order: the state's fingerprint (its database's name).
+    fingerprint = models.CharField(max_length=64, blank=True)
     # The stored size of this release: its rows' data and its download files (compressed).
     rows_bytes = models.PositiveBigIntegerField(default=0)
     files_bytes = models.PositiveBigIntegerField(default=0)

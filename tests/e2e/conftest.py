@@ -178,6 +178,12 @@ PUBLIC_PAGES = {
     "api-docs": "/api/",
     "download": "/download/",
     "member-embed": "/members/france/embed/",
+    # Releases (the shipped dataset is release 1), and pages as they were in it.
+    "release-list": "/releases/",
+    "release-detail": "/releases/1/",
+    "release-member-france": "/releases/1/members/france/",
+    "release-pledge-list": "/releases/1/pledges/?type=troops",
+    "release-member-embed": "/releases/1/members/france/embed/",
 }
 DATASET_PLEDGE = "france-troops-peacekeeping-support"
 

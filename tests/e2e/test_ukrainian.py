@@ -25,6 +25,10 @@ PICTURED = ("overview", "member-france", "pledge-list", "pledge-detail", "type-t
 
 
 def ukrainian(path: str) -> str:
+    """The Ukrainian page: "/uk" before the path, after a release's prefix ("/releases/1/uk/…")."""
+    release = re.match(r"^/releases/\d+(?=/.)", path)
+    if release:
+        return release.group(0) + "/uk" + path[release.end() :]
     return "/uk" + path
 
 
