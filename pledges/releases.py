@@ -302,11 +302,14 @@ def cut_release(note: str, note_uk: str = "", by: str = "", at: datetime | None 
         raise ValueError("A release needs a note saying what it brings.")
     with transaction.atomic():
         connection = connections["default"]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # One consistent view of the data, and one cut at a time.
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if connection.vendor == "postgresql":
+            # One cut at a time, and one consistent view of the data: no change can commit while the
+            # cut reads (SHARE blocks writers, not readers), inside an outer transaction too (the
+            # admin's). SQLite's transactions hold the whole database already.
+            with connection.cursor() as cursor:
                 cursor.execute("LOCK TABLE pledges_release IN SHARE ROW EXCLUSIVE MODE")
+                tables = ", ".join(model._meta.db_table for model in RELEASED_MODELS)
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
         previous = Release.objects.order_by("-number").values_list("number", flat=True).first() or 0
         number = previous + 1
         now = public_snapshot()
