@@ -288,5 +288,8 @@ class PublicCacheMiddleware:
         # Browsers may keep a copy but must ask again (a cheap 304) before showing it. A CDN in front
         # may keep it SHARED_CACHE_SECONDS, if set: a publish then shows through the CDN that late.
         shared = settings.SHARED_CACHE_SECONDS
-        response["Cache-Control"] = f"public, max-age=0, s-maxage={shared}" if shared else "public, no-cache"
+        if "immutable" not in response.get("Cache-Control", ""):  # an API answer at a release never changes
+            response["Cache-Control"] = (
+                f"public, max-age=0, s-maxage={shared}" if shared else "public, no-cache"
+            )
         patch_vary_headers(response, ["Accept-Encoding"])

@@ -48,8 +48,10 @@ def absolute(path: str) -> str:
 
 
 def as_listed(detail: dict) -> dict:
-    """A detail answer's object, as a list shows it: without the answer's language."""
+    """A detail answer's object, as a list shows it: without the answer's language and where it
+    comes from (the live data)."""
     assert detail.pop("language") == "en"
+    assert (detail.pop("answered_from"), detail.pop("release")) == ("live", None)
     return detail
 
 
@@ -93,6 +95,8 @@ def test_a_pledge_carries_its_members_type_citations_and_links(client):
 
     assert body == {
         "language": "en",
+        "answered_from": "live",
+        "release": None,
         "id": pledge.pk,
         "ref": pledge.ref,
         "url": absolute(f"/api/v1/pledges/{pledge.pk}/"),

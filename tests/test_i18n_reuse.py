@@ -161,7 +161,9 @@ def test_english_answers_are_unchanged_but_for_their_language(client, france):
     assert "summary_uk" not in body
     assert body["untranslated"] == []
     listed = client.get(api("pledge_list")).json()
-    assert list(listed) == ["language", "count", "page", "page_size", "next", "previous", "results"]
+    assert list(listed) == [
+        "language", "answered_from", "release", "count", "page", "page_size", "next", "previous", "results",
+    ]  # fmt: skip
     assert listed["language"] == "en"
 
 

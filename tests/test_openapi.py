@@ -183,6 +183,7 @@ def test_every_pledge_filter_is_documented_with_its_type_and_values(document):
         "ordering",
         "page",
         "page_size",
+        "release",
         "lang",
     ]
     assert found["lang"]["schema"] == {"type": "string", "enum": ["en", "uk"]}
@@ -207,16 +208,16 @@ def test_every_pledge_filter_is_documented_with_its_type_and_values(document):
 
 def test_the_other_lists_document_their_filters(document):
     assert list(parameters(document, "/api/v1/members/")) == [
-        "kind", "region", "type", "status", "guarantor", "ordering", "page", "page_size", "lang",
+        "kind", "region", "type", "status", "guarantor", "ordering", "page", "page_size", "release", "lang",
     ]  # fmt: skip
     assert parameters(document, "/api/v1/members/")["guarantor"]["schema"] == {"type": "boolean"}
     assert list(parameters(document, "/api/v1/sources/")) == [
-        "kind", "q", "ordering", "page", "page_size", "lang",
+        "kind", "q", "ordering", "page", "page_size", "release", "lang",
     ]  # fmt: skip
     assert list(parameters(document, "/api/v1/meetings/")) == [
-        "host", "held_after", "held_before", "page", "page_size", "lang",
+        "host", "held_after", "held_before", "page", "page_size", "release", "lang",
     ]  # fmt: skip
-    assert list(parameters(document, "/api/v1/counts/")) == ["page", "page_size", "lang"]
+    assert list(parameters(document, "/api/v1/counts/")) == ["page", "page_size", "release", "lang"]
     assert parameters(document, "/api/v1/pledges/{pk}/")["pk"]["schema"]["type"] == "integer"
 
 
@@ -233,7 +234,9 @@ def test_the_error_bodies_and_the_page_are_documented(document):
     }
     assert components["NotFound"]["required"] == ["error"]
     page = components["PledgePage"]
-    assert page["required"] == ["language", "count", "page", "page_size", "next", "previous", "results"]
+    assert page["required"] == [
+        "language", "answered_from", "release", "count", "page", "page_size", "next", "previous", "results",
+    ]  # fmt: skip
     assert page["properties"]["next"]["type"] == ["string", "null"]
     assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/Pledge"}
 

@@ -16,7 +16,8 @@ class Links:
 
     Links into the API stay at the address the request came to (/api/v1/…), and carry its `lang=` when
     it gave one, so a client following them keeps its language; links to pages lead to the pages in
-    the answer's language (/uk/members/… in Ukrainian).
+    the answer's language (/uk/members/… in Ukrainian). At a release (pledges.releases.at_release) the
+    script prefix is /releases/<n>/, so every link, into the API or to a page, stays at the release.
     """
 
     SLUG_PLACEHOLDER = "api-link-argument"

@@ -78,6 +78,45 @@ def language_field() -> tuple[Any, Any]:
     return (Annotated[str, WithJsonSchema(schema)], ...)
 
 
+class AnsweredRelease(BaseModel):
+    """The release an answer is computed at."""
+
+    model_config = ConfigDict(title="Release", extra="forbid")
+
+    number: int = Field(description="The release's number, from 1.", ge=1)
+    cut_at: str = Field(
+        description="When the release was cut: an ISO 8601 date and time with its UTC offset.",
+        json_schema_extra={"format": "date-time"},
+    )
+    url: str = Field(
+        description="The release's page on the site: what it changed, its downloads, and the way to "
+        "every page as it was.",
+        json_schema_extra={"format": "uri"},
+    )
+
+
+def provenance_fields() -> dict[str, Any]:
+    """The top-level `answered_from` and `release` of every answer: the live data or a release."""
+    return {
+        "answered_from": (
+            Literal["live", "release"],
+            Field(
+                description="Where the answer comes from: `live`, the data as published now, which "
+                "changes as editors publish; or `release`, the data exactly as a numbered release "
+                "published it (asked with ?release=<n> or under /releases/<n>/), which never changes. "
+                "The X-Tracker-Release header says the same."
+            ),
+        ),
+        "release": (
+            AnsweredRelease | None,
+            Field(
+                description="The release the answer is computed at; null when it answers from the "
+                "live data. At a release every link in the answer stays at it (under /releases/<n>/)."
+            ),
+        ),
+    }
+
+
 def shape_fields(shape: Shape) -> dict[str, Any]:
     return {
         python_name(key.name): (annotation(key), Field(alias=key.name) if "-" in key.name else ...)
@@ -106,9 +145,12 @@ def answer(shape: Shape) -> type[BaseModel]:
         __config__=ConfigDict(
             title=name,
             extra="forbid",
-            json_schema_extra={"description": f"{shape.description} With the answer's language."},
+            json_schema_extra={
+                "description": f"{shape.description} With the answer's language and where it comes from."
+            },
         ),
         language=language_field(),
+        **provenance_fields(),
         **shape_fields(shape),
     )
 
@@ -132,6 +174,7 @@ def page(shape: Shape) -> type[BaseModel]:
             json_schema_extra={"description": "One page of the list, with links to the pages either side."},
         ),
         language=language_field(),
+        **provenance_fields(),
         count=(int, Field(description="How many objects match, on every page together.", ge=0)),
         page=(int, Field(description="This page's number, from 1.", ge=1)),
         page_size=(int, Field(description="Objects per page (after lowering to the maximum of 500).", ge=1)),
@@ -200,6 +243,7 @@ def index(endpoints: tuple[str, ...]) -> type[BaseModel]:
             },
         ),
         language=language_field(),
+        **provenance_fields(),
         name=(str, Field(description="The API's name.")),
         version=(int, Field(description="The API's version, as in its address.")),
         docs_url=(str, Field(description="The API's documentation page.", json_schema_extra=URL)),

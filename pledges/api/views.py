@@ -1,11 +1,12 @@
 """/api/v1/: read-only JSON for every published fact, with the same filters as the pages (django-ninja).
 
 Each list is paginated (`page`, `page_size`) and answers in a fixed number of queries whatever its
-size; each object links to its related objects in the API and to its page on the site. Bad input
-gets a 400 naming the parameter, an unknown object a 404, anything but GET/HEAD/OPTIONS a 405,
-always as JSON. The answers are built by the shapes in shapes.py, validated by the models
-schemas.py makes from the same shapes, and /api/v1/openapi.json is generated from those models, the
-FilterSets and the operations below.
+size; each object links to its related objects in the API and to its page on the site. Every
+operation answers from the live data or, with `?release=<n>` or under /releases/<n>/, from a numbered
+release (`at_asked_release`), and says which. Bad input gets a 400 naming the parameter, an unknown
+object or release a 404, anything but GET/HEAD/OPTIONS a 405, always as JSON. The answers are built
+by the shapes in shapes.py, validated by the models schemas.py makes from the same shapes, and
+/api/v1/openapi.json is generated from those models, the FilterSets and the operations below.
 """
 
 import json
@@ -20,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, gettext_lazy
 from ninja import NinjaAPI, Path, Status
 from ninja.renderers import JSONRenderer
 
@@ -35,15 +37,21 @@ from pledges.models import (
     Member,
     Pledge,
     PledgeType,
+    Release,
     Source,
     parties_prefetch,
 )
+from pledges.releases import IMMUTABLE, at_release, current_release, release_prefix
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 # What the routes' <slug:…> matches; any other address is a 404.
 SLUG = "^[-a-zA-Z0-9_]+$"
+# `?release=<n>`, and the header that says where every answer comes from: a release's number or this.
+RELEASE = "release"
+RELEASE_HEADER = "X-Tracker-Release"
+LIVE = "live"
 
 # The lists the index names: path segment, route name prefix.
 ENDPOINTS = (
@@ -77,6 +85,14 @@ names those keys); quotes and sources' titles are never translated (each source'
 `document_language` names theirs). The body's `language` and the `Content-Language` header say which
 it is, and the answer says `Vary: Accept-Language`. Links to the site's pages lead to that language's
 pages.
+
+Every answer comes from the live data, which changes as editors publish, unless it names a numbered
+release: `?release=3` (or the same address under `/releases/3/`, as in `/releases/3/api/v1/pledges/`)
+answers with the data exactly as release 3 published it, and never changes. The body's
+`answered_from` (`live` or `release`) and `release` (its number, when it was cut and its page; `null`
+when live) and the `X-Tracker-Release` header (`3` or `live`) say which. Every link in an answer at a
+release stays at that release: links into the API are under `/releases/3/api/v1/`, links to pages
+under `/releases/3/`. A release that was never cut is a `404`.
 
 A bad parameter gets a `400` naming every bad parameter, an unknown object a `404`, any method but
 GET, HEAD or OPTIONS a `405`, always as JSON."""
@@ -133,12 +149,18 @@ def stable_order(queryset: QuerySet) -> QuerySet:
 
 def page_link(request: HttpRequest, number: int, size: int) -> str:
     """This request's absolute URL with every parameter kept, the page changed and a page size that
-    was asked for replaced by the one used (it may have been lowered to the maximum)."""
+    was asked for replaced by the one used (it may have been lowered to the maximum).
+
+    At a release the link is under /releases/<n>/, like every other link of the answer, and so needs
+    no `release` parameter: asked with `?release=` or under the prefix, the next page is the same."""
     query = request.GET.copy()
+    query.pop(RELEASE, None)
     query["page"] = str(number)
     if "page_size" in query:
         query["page_size"] = str(size)
-    return request.build_absolute_uri(request.path) + "?" + query.urlencode()
+    release = current_release()
+    address = release_prefix(release.number)[:-1] + request.path_info if release else request.path
+    return request.build_absolute_uri(address) + "?" + query.urlencode()
 
 
 def list_answer(request: HttpRequest, shape: shapes.Shape, queryset: QuerySet, filterset_class=None):
@@ -147,7 +169,7 @@ def list_answer(request: HttpRequest, shape: shapes.Shape, queryset: QuerySet, f
     Queries: the row count, the page, and the queryset's prefetches (plus one per model-choice filter
     given, to check the slugs exist)."""
     paging = PageForm(request.GET)
-    errors = dict(language_errors(request))
+    errors = parameter_errors(request)
     if not paging.is_valid():
         errors.update(form_errors(paging))
     if filterset_class is not None:
@@ -168,6 +190,7 @@ def list_answer(request: HttpRequest, shape: shapes.Shape, queryset: QuerySet, f
     links = Links(request)
     return {
         "language": answer_language(request),
+        **answered_from(request),
         "count": paginator.count,
         "page": number,
         "page_size": size,
@@ -182,9 +205,31 @@ def answer_language(request: HttpRequest) -> str:
     return getattr(request, "api_language", settings.LANGUAGE_CODE)
 
 
-def language_errors(request: HttpRequest) -> dict[str, list[str]]:
-    """A bad `lang`, named as the other parameters are."""
-    return getattr(request, "api_language_errors", {})
+def parameter_errors(request: HttpRequest) -> dict[str, list[str]]:
+    """A bad `lang` or `release` (read before the view runs, by `in_language` and `at_asked_release`),
+    named as the other parameters are."""
+    return {**getattr(request, "api_language_errors", {}), **getattr(request, "api_release_errors", {})}
+
+
+def answered_from(request: HttpRequest) -> dict:
+    """Where the answer comes from: the live data, or the release it is computed at (its `release`
+    key is the same whether the release was asked with `?release=` or by a /releases/<n>/ address)."""
+    release = current_release()
+    if release is None:
+        return {"answered_from": LIVE, "release": None}
+    # The release's own page, in the answer's language: /releases/3/, /uk/releases/3/ (as
+    # i18n_patterns prefixes every language but the default). Not reversed: inside the release the
+    # script prefix is /releases/3/ already.
+    language = answer_language(request)
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+    return {
+        "answered_from": RELEASE,
+        "release": {
+            "number": release.number,
+            "cut_at": release.cut_at.isoformat(),
+            "url": request.build_absolute_uri(prefix + release_prefix(release.number)),
+        },
+    }
 
 
 def not_found(noun: str, label: str, value) -> Status:
@@ -270,7 +315,12 @@ NOT_ALLOWED = {
 NOT_MODIFIED = {
     "description": "Nothing changed since the ETag or date sent in If-None-Match / If-Modified-Since."
 }
-CACHE_HEADERS = {
+ANSWER_HEADERS = {
+    RELEASE_HEADER: {
+        "description": "Where the answer comes from: the number of the release it is computed at, or "
+        "`live` for the live data (as the body's `answered_from` and `release` say).",
+        "schema": {"type": "string", "pattern": f"^([1-9][0-9]*|{LIVE})$"},
+    },
     "ETag": {
         "description": "The answer's version; send it back in If-None-Match.",
         "schema": {"type": "string"},
@@ -295,15 +345,25 @@ LANGUAGE_PARAMETER = {
     **EMPTY_IS_NONE,
     "schema": {"type": "string", "enum": list(negotiation.languages())},
 }
+RELEASE_PARAMETER = {
+    "name": RELEASE,
+    "in": "query",
+    "required": False,
+    "description": "The number of a release to answer at: the data exactly as that release published "
+    "it, with every link kept at the release (under /releases/<n>/). Without it, the live data. Anything "
+    "but a whole number from 1 is a 400; a release never cut is a 404.",
+    **EMPTY_IS_NONE,
+    "schema": {"type": "integer", "minimum": 1},
+}
 LIST_TAGS = {"member": "Members", "pledge_type": "Pledge types", "pledge": "Pledges", "source": "Sources",
              "citation": "Citations", "meeting": "Meetings", "count": "Headline counts"}  # fmt: skip
 
 
 def openapi_extra(parameters: list[dict] = ()) -> dict:
     return {
-        "parameters": [*parameters, LANGUAGE_PARAMETER],
+        "parameters": [*parameters, RELEASE_PARAMETER, LANGUAGE_PARAMETER],
         # ninja keys responses by number: the same keys, so these merge into its own.
-        "responses": {200: {"headers": CACHE_HEADERS}, 304: NOT_MODIFIED, 405: NOT_ALLOWED},
+        "responses": {200: {"headers": ANSWER_HEADERS}, 304: NOT_MODIFIED, 405: NOT_ALLOWED},
     }
 
 
@@ -318,7 +378,7 @@ def add_list(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet], 
     view.__name__ = f"{route}_list"
     api.get(
         f"/{segment}/",
-        response={200: schemas.page(shape), 400: schemas.BAD_REQUEST},
+        response={200: schemas.page(shape), 400: schemas.BAD_REQUEST, 404: schemas.NotFound},
         url_name=f"{route}_list",
         operation_id=f"{route}_list",
         summary=f"List {LIST_TAGS[route].lower()}",
@@ -335,12 +395,16 @@ def add_detail(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet]
     label = "id" if lookup == "pk" else "slug"
 
     def find(request: HttpRequest, value):
-        if errors := language_errors(request):
+        if errors := parameter_errors(request):
             return Status(400, {"errors": errors})
         obj = queryset().filter(**{lookup: value}).first()
         if obj is None:
             return not_found(noun, label, value)
-        return {"language": answer_language(request), **shape(prepare(obj), Links(request))}
+        return {
+            "language": answer_language(request),
+            **answered_from(request),
+            **shape(prepare(obj), Links(request)),
+        }
 
     if lookup == "pk":
 
@@ -371,7 +435,11 @@ def add_detail(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet]
 
 @api.get(
     "/",
-    response={200: schemas.index(tuple(segment for segment, _name in ENDPOINTS)), 400: schemas.BAD_REQUEST},
+    response={
+        200: schemas.index(tuple(segment for segment, _name in ENDPOINTS)),
+        400: schemas.BAD_REQUEST,
+        404: schemas.NotFound,
+    },
     url_name="index",
     operation_id="index",
     summary="Where to start",
@@ -381,11 +449,12 @@ def add_detail(route: str, shape: shapes.Shape, queryset: Callable[[], QuerySet]
 )
 def index(request: HttpRequest):
     """The endpoints, so a client can start from /api/v1/ and follow links."""
-    if errors := language_errors(request):
+    if errors := parameter_errors(request):
         return Status(400, {"errors": errors})
     links = Links(request)
     return {
         "language": answer_language(request),
+        **answered_from(request),
         "name": "Pledge tracker API",
         "version": 1,
         "docs_url": links.page("api_docs"),
@@ -448,6 +517,72 @@ def in_language(view: Callable) -> Callable:
     return wrapped
 
 
+NOT_A_RELEASE = gettext_lazy("A release is named by its number, a whole number from 1 (see /releases/).")
+
+
+class ReleaseForm(forms.Form):
+    """`?release=`: a release's number; empty is the same as not given."""
+
+    release = forms.IntegerField(
+        required=False, min_value=1, error_messages={"invalid": NOT_A_RELEASE, "min_value": NOT_A_RELEASE}
+    )
+
+
+def requested_release(request: HttpRequest) -> tuple[int | None, dict[str, list[str]]]:
+    """The release number asked for with `?release=` (None: none asked, or a bad one) and the errors of
+    a bad one, as the view reports them with its other parameters. Under /releases/<n>/ the address
+    names the release already: `release` may repeat it, not name another."""
+    form = ReleaseForm(request.GET)
+    if not form.is_valid():
+        return None, form_errors(form)
+    number = form.cleaned_data[RELEASE]
+    here = current_release()
+    if here is not None and number not in (None, here.number):
+        message = gettext(
+            "This address is at release %(here)s: leave out release, or ask /releases/%(asked)s/… for "
+            "release %(asked)s."
+        ) % {"here": here.number, "asked": number}
+        return None, {RELEASE: [message]}
+    return number, {}
+
+
+def release_not_found(number: int) -> HttpResponse:
+    latest = Release.objects.order_by("-number").values_list("number", flat=True).first()
+    if latest is None:
+        message = gettext("There is no release %(number)s: no release has been cut yet.")
+    else:
+        message = gettext("There is no release %(number)s: the latest is release %(latest)s.")
+    return json_response({"error": message % {"number": number, "latest": latest}}, status=404)
+
+
+def at_asked_release(view: Callable) -> Callable:
+    """The view computed at the release `?release=` names (pledges.releases.at_release: its data, and
+    links under /releases/<n>/), else where the address is: the live data, or the release of a
+    /releases/<n>/ address (pledges.releases.ReleaseMiddleware). The answer says which in its
+    X-Tracker-Release header, and an answer at a release, which never changes, may be kept for good.
+    A bad number is reported by the view with its other bad parameters; a release never cut is a 404.
+    Live answers cost no query more."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        number, request.api_release_errors = requested_release(request)
+        release = current_release()
+        if number is None or release is not None:  # live, or at the release the address names
+            response = view(request, *args, **kwargs)
+        else:
+            release = Release.objects.filter(number=number).first()
+            if release is None:
+                return release_not_found(number)
+            with at_release(release):
+                response = view(request, *args, **kwargs)
+        response[RELEASE_HEADER] = str(release.number) if release else LIVE
+        if release is not None and response.status_code == 200:
+            response["Cache-Control"] = IMMUTABLE
+        return response
+
+    return wrapped
+
+
 def read_only(view: Callable) -> Callable:
     """GET and HEAD reach the view; OPTIONS says what is allowed; anything else is a JSON 405."""
 
@@ -479,7 +614,7 @@ def urlpatterns() -> list[URLPattern]:
     """The operations' routes (named as the operations) and the schema's, each read-only."""
     patterns, _app, _namespace = api.urls
     routes = [
-        URLPattern(p.pattern, read_only(in_language(p.callback)), p.default_args, p.name)
+        URLPattern(p.pattern, read_only(in_language(at_asked_release(p.callback))), p.default_args, p.name)
         for p in patterns
         if p.name != "api-root"  # ninja's own root; the index operation answers there
     ]

@@ -14,7 +14,8 @@ def immutable_tables(apps, schema_editor):
             schema_editor.execute(
                 "CREATE OR REPLACE FUNCTION tracker_release_immutable() RETURNS trigger AS $$ BEGIN "
                 "RAISE EXCEPTION 'releases are immutable: % is never updated', TG_TABLE_NAME; END; "
-                "$$ LANGUAGE plpgsql"
+                "$$ LANGUAGE plpgsql",
+                params=None,  # the % is PL/pgSQL's placeholder, not a query parameter
             )
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_immutable BEFORE UPDATE ON {table} "
