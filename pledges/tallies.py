@@ -10,7 +10,7 @@ signal: `load_dataset` and the benchmark's builder call `recount_all()` when the
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Count, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -78,8 +78,9 @@ def recount_sources(source_ids: Iterable[int | None]) -> None:
 
 
 def recount_all() -> None:
-    """Every tally counted afresh (after fixtures are loaded or rows inserted in bulk)."""
-    with transaction.atomic():
+    """Every tally counted afresh (after fixtures are loaded or rows inserted in bulk), in the database
+    the tallies are written to (a release's own, while it is built: pledges.releases)."""
+    with transaction.atomic(using=router.db_for_write(PartyTally)):
         PartyTally.objects.all().delete()
         PartyTally.objects.bulk_create(
             (
