@@ -5,6 +5,7 @@ Accept-Language changes what an address shows. A page is therefore the same for 
 keeps it cacheable by the page cache and by any shared cache in front.
 """
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -52,6 +53,9 @@ def other_languages(language: str | None = None) -> list[tuple[str, str]]:
     return [(code, name) for code, name in settings.LANGUAGES if code != language]
 
 
+RELEASE_OVERVIEW = re.compile(r"^(?:/[a-z]{2})?/overview/(?P<query>\?.*)?$")
+
+
 def in_language(path: str, language: str) -> str:
     """The same address in another language: "/members/france/?a=1" → "/uk/members/france/?a=1".
 
@@ -60,6 +64,10 @@ def in_language(path: str, language: str) -> str:
     prefix = get_script_prefix()
     if prefix != "/" and path.startswith(prefix):
         path = path[len(prefix) - 1 :]
+        # The overview at a release lives at /releases/<n>/overview/ (/releases/<n>/ is the release's page).
+        if (overview := RELEASE_OVERVIEW.match(path)) is not None:
+            own = "" if language == settings.LANGUAGE_CODE else f"{language}/"
+            return f"{prefix}{own}overview/{overview['query'] or ''}"
     # The path resolves only in its own language ("/uk/…" matches nothing while English is active).
     with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
         return translate_url(path, language)

@@ -30,6 +30,7 @@ from pledges.models import (
     Pledge,
     PledgeParty,
     PledgeType,
+    Release,
     ReviewEntry,
     Source,
     SourcePart,
@@ -178,10 +179,27 @@ class SourceSitemap(SiteSitemap):
         )
 
 
+class ReleaseSitemap(SiteSitemap):
+    """Each release's page, dated when it was cut (it never changes after)."""
+
+    def items(self) -> QuerySet:
+        return Release.objects.only("number", "cut_at").order_by("number")
+
+    def location(self, item: Release) -> str:
+        return reverse("pledges:release_detail", args=[item.number])
+
+    def lastmod(self, item: Release):
+        return item.cut_at
+
+    def get_latest_lastmod(self):
+        return Release.objects.aggregate(latest=Max("cut_at"))["latest"]
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "members": MemberSitemap,
     "pledges": PledgeSitemap,
     "types": TypeSitemap,
     "sources": SourceSitemap,
+    "releases": ReleaseSitemap,
 }

@@ -41,7 +41,25 @@ def find_problems() -> list[str]:
         *ledger_problems(),
         *tally_problems(),
         *translation_problems(),
+        *release_problems(),
     ]
+
+
+def release_problems() -> Iterator[str]:
+    """Every release row still holds what it was written with (its digest), and every release is
+    numbered from 1 without a gap: a release is never changed, so any difference is damage."""
+    from pledges.models import Release, ReleaseRow
+    from pledges.releases import digest
+
+    numbers = list(Release.objects.order_by("number").values_list("number", flat=True))
+    if numbers != list(range(1, len(numbers) + 1)):
+        yield f"Releases are not numbered 1 to {len(numbers)} without a gap: {numbers}."
+    rows = ReleaseRow.objects.filter(withdrawn=False).values_list(
+        "release_id", "model", "object_id", "data", "digest"
+    )
+    for number, model, pk, data, stored in rows.iterator(2000):
+        if digest(data) != stored:
+            yield f"Release {number}: the row {model} {pk} no longer matches its digest."
 
 
 def translation_problems() -> Iterator[str]:

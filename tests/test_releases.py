@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from pledges.models import Pledge, Release, ReleaseFile, ReleaseRow, data_as_of
 from pledges.releases import NothingToRelease, cut_release
+from pledges.validation import release_problems
 from tests.conftest import make_member, make_pledge, make_type, text_of
 from tests.test_editors import create_editor
 
@@ -401,3 +402,23 @@ def test_editors_notes_never_go_into_a_release(world):
     stored = json.dumps(list(ReleaseRow.objects.values_list("data", flat=True)))
     assert "Check with the ministry" not in stored
     assert "editor_note" not in stored
+
+
+def test_validate_data_finds_a_release_row_changed_behind_the_app(world):
+    assert list(release_problems()) == []
+    with connection.cursor() as cursor:  # what only a trigger-less copy of the database would allow
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER pledges_releaserow_immutable")
+        else:
+            cursor.execute("DROP TRIGGER pledges_releaserow_immutable ON pledges_releaserow")
+        cursor.execute(
+            "UPDATE pledges_releaserow SET data = %s WHERE model = 'pledges.pledge' AND object_id = %s",
+            [json.dumps({"summary": "Forged."}), world.kept.pk],
+        )
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("validate_data", stdout=io.StringIO(), stderr=errors)
+    assert (
+        f"Release 1: the row pledges.pledge {world.kept.pk} no longer matches its digest."
+        in errors.getvalue()
+    )

@@ -26,8 +26,12 @@ BROKEN_PAGE = """<!doctype html>
 """
 # The links a crawl does not follow: not pages (feeds, files, the API's JSON, the card) or not public.
 NOT_PAGES = (".atom", ".svg", ".png", ".ico", ".json", ".csv", ".zip", ".xml", ".txt")
-NOT_CRAWLED = ("/static/", "/feeds/", "/api/v1/", "/oembed/", "/download/", "/" + settings.ADMIN_PATH)
-CRAWL_LIMIT = 600
+# The pages of release 1 are crawled in English (the Ukrainian ones are the same pages, checked live).
+NOT_CRAWLED = (
+    "/static/", "/feeds/", "/api/v1/", "/oembed/", "/download/", "/" + settings.ADMIN_PATH,
+    "/releases/1/uk/", "/releases/1/api/v1/", "/releases/1/download/",
+)  # fmt: skip
+CRAWL_LIMIT = 900
 
 
 def describe(problems: list[dict], pages: dict[Path, set[str]]) -> str:
