@@ -295,8 +295,13 @@ WATCHED = ("pledges.pledgeparty", "pledges.membership", "pledges.pledge", "pledg
 
 
 def cut_release(note: str, note_uk: str = "", by: str = "", at: datetime | None = None) -> Release:
-    """Cut the next release from what is public now, with its downloads. One transaction: the number,
-    the rows and the files are written together or not at all."""
+    """Cut the next release from what is public now, with its downloads.
+
+    Three steps, so that editors are held up only while the data is read: the public data is read in
+    one transaction (consistent, other writers waiting); the release's database and downloads are then
+    built from what was read, outside any lock; the release, its rows and files are written in a
+    second short transaction, or not at all (another cut that took the number first makes this one
+    fail, and it can simply be cut again)."""
     note = note.strip()
     if not note:
         raise ValueError("A release needs a note saying what it brings.")
@@ -373,8 +378,11 @@ def cut_release(note: str, note_uk: str = "", by: str = "", at: datetime | None 
             withdrawn=len(withdrawn),
             rows_bytes=rows_bytes,
         )
-        files = build_files(release, ((label, pk, fields) for (label, pk), fields in now.items()))
-        release.files_bytes = sum(len(f.content) for f in files)
+    files = build_files(release, ((label, pk, fields) for (label, pk), fields in now.items()))
+    release.files_bytes = sum(len(f.content) for f in files)
+    with transaction.atomic():
+        if Release.objects.filter(number=number).exists():
+            raise ValueError(f"Release {number} was cut meanwhile by someone else: cut this one again.")
         release.save()
         ReleaseRow.objects.bulk_create(new_rows, batch_size=1000)
         ReleaseMember.objects.bulk_create(

@@ -422,3 +422,23 @@ def test_validate_data_finds_a_release_row_changed_behind_the_app(world):
         f"Release 1: the row pledges.pledge {world.kept.pk} no longer matches its digest."
         in errors.getvalue()
     )
+
+
+def test_a_save_made_while_a_release_is_built_waits_for_the_next_release(client, world, monkeypatch):
+    """The release's database and files are built from the data as it was read, after that reading:
+    an editor's save meanwhile goes through, and is not in the release."""
+    import pledges.releases as releases
+
+    building = releases.build_files
+
+    def build_while_an_editor_saves(release, rows):
+        world.steady.summary = "Saved during the cut."
+        world.steady.save()
+        return building(release, rows)
+
+    change_the_data(world)
+    monkeypatch.setattr(releases, "build_files", build_while_an_editor_saves)
+    cut_release("Second release.")
+    assert Pledge.objects.get(pk=world.steady.pk).summary == "Saved during the cut."
+    assert "Will clear mines at sea." in text_of(client.get(f"/releases/2/pledges/{world.steady.pk}/"))
+    assert "Saved during the cut." in text_of(client.get(f"/pledges/{world.steady.pk}/"))
