@@ -955,12 +955,28 @@ class ReleaseAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Cut the release: its number, date and contents are the app's, not the form's."""
-        release = cut_release(
-            form.cleaned_data["note"], form.cleaned_data.get("note_uk", ""), by=request.user.get_username()
-        )
+        try:
+            release = cut_release(
+                form.cleaned_data["note"],
+                form.cleaned_data.get("note_uk", ""),
+                by=request.user.get_username(),
+            )
+        except ValueError as error:  # another editor's cut, a moment earlier, released everything
+            request.release_refused = str(error)
+            return
         obj.__dict__.update({key: value for key, value in release.__dict__.items() if key != "_state"})
         obj._state.adding = False
         obj._state.db = release._state.db
 
     def save_related(self, request, form, formsets, change):
         """A release has nothing related to save from the form."""
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "release_refused", None):
+            super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if refused := getattr(request, "release_refused", None):
+            self.message_user(request, refused, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:pledges_release_changelist"))
+        return super().response_add(request, obj, post_url_continue)

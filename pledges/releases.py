@@ -36,7 +36,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.utils import load_backend
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponsePermanentRedirect
@@ -294,14 +294,29 @@ class NothingToRelease(ValueError):
 WATCHED = ("pledges.pledgeparty", "pledges.membership", "pledges.pledge", "pledges.citation")
 
 
+class CutRace(ValueError):
+    """Another cut took the release's number while this one was being built."""
+
+
 def cut_release(note: str, note_uk: str = "", by: str = "", at: datetime | None = None) -> Release:
+    """Cut the next release from what is public now, with its downloads (see `cut_once`). A cut that
+    another one overtook is made again from the data as it then is (NothingToRelease if that other
+    cut released everything)."""
+    for _attempt in range(3):
+        try:
+            return cut_once(note, note_uk, by, at)
+        except CutRace:
+            continue
+    raise CutRace("Other releases kept being cut at the same moment: try again.")
+
+
+def cut_once(note: str, note_uk: str = "", by: str = "", at: datetime | None = None) -> Release:
     """Cut the next release from what is public now, with its downloads.
 
     Three steps, so that editors are held up only while the data is read: the public data is read in
     one transaction (consistent, other writers waiting); the release's database and downloads are then
     built from what was read, outside any lock; the release, its rows and files are written in a
-    second short transaction, or not at all (another cut that took the number first makes this one
-    fail, and it can simply be cut again)."""
+    second short transaction, or not at all (CutRace when another cut took the number first)."""
     note = note.strip()
     if not note:
         raise ValueError("A release needs a note saying what it brings.")
@@ -380,15 +395,18 @@ def cut_release(note: str, note_uk: str = "", by: str = "", at: datetime | None 
         )
     files = build_files(release, ((label, pk, fields) for (label, pk), fields in now.items()))
     release.files_bytes = sum(len(f.content) for f in files)
-    with transaction.atomic():
-        if Release.objects.filter(number=number).exists():
-            raise ValueError(f"Release {number} was cut meanwhile by someone else: cut this one again.")
-        release.save()
-        ReleaseRow.objects.bulk_create(new_rows, batch_size=1000)
-        ReleaseMember.objects.bulk_create(
-            [ReleaseMember(release_id=number, member_id=m) for m in sorted(touched)]
-        )
-        ReleaseFile.objects.bulk_create(files)
+    try:
+        with transaction.atomic():
+            if Release.objects.filter(number=number).exists():
+                raise CutRace(f"Release {number} was cut meanwhile.")
+            release.save()
+            ReleaseRow.objects.bulk_create(new_rows, batch_size=1000)
+            ReleaseMember.objects.bulk_create(
+                [ReleaseMember(release_id=number, member_id=m) for m in sorted(touched)]
+            )
+            ReleaseFile.objects.bulk_create(files)
+    except IntegrityError as error:  # the same number written by a cut that committed in between
+        raise CutRace(f"Release {number} was cut meanwhile.") from error
     return release
 
 

@@ -442,3 +442,29 @@ def test_a_save_made_while_a_release_is_built_waits_for_the_next_release(client,
     assert Pledge.objects.get(pk=world.steady.pk).summary == "Saved during the cut."
     assert "Will clear mines at sea." in text_of(client.get(f"/releases/2/pledges/{world.steady.pk}/"))
     assert "Saved during the cut." in text_of(client.get(f"/pledges/{world.steady.pk}/"))
+
+
+def test_a_cut_overtaken_by_another_is_made_again_from_the_data_as_it_then_is(world, monkeypatch):
+    import pledges.releases as releases
+
+    change_the_data(world)
+    building = releases.build_files
+    overtaken = []
+
+    def another_editor_cuts_first(release, rows):
+        if not overtaken:  # while the first attempt builds its files, someone else cuts release 2
+            overtaken.append(True)
+            monkeypatch.setattr(releases, "build_files", building)
+            cut_release("The other editor's release.")
+            world.steady.summary = "Changed after the other release."
+            world.steady.save()
+        return building(release, rows)
+
+    monkeypatch.setattr(releases, "build_files", another_editor_cuts_first)
+    mine = cut_release("My release.")
+    assert [r.note for r in Release.objects.order_by("number")] == [
+        "The first release.",
+        "The other editor's release.",
+        "My release.",
+    ]
+    assert (mine.number, mine.changed, mine.added, mine.withdrawn) == (3, 1, 0, 0)
