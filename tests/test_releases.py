@@ -318,6 +318,14 @@ def test_cite_this_page_gives_the_release_and_its_permanent_link_in_three_styles
     # A live page names the newest release and links the page as it is there.
     live = client.get(f"/pledges/{world.kept.pk}/").content.decode()
     assert "Permanent link: release 1" in live and permanent in live
+    # A pledge published after the newest release has no permanent link yet: it would lead nowhere.
+    added = change_the_data(world)
+    newer = text_of(client.get(f"/pledges/{added.pk}/"))
+    assert "Permanent link" not in newer
+    assert (
+        "This page is newer than release 1, the latest: it gets a permanent link with the next release."
+        in newer
+    )
 
 
 # --- releases themselves -----------------------------------------------------------------------------
