@@ -565,7 +565,12 @@ def release_database(release: Release, rows: Iterable[tuple[str, int, dict]] | N
     def build(partial: Path) -> None:
         build_database(partial, release, rows if rows is not None else rows_of_release(release.number))
 
-    _built_once(path, path.stem, build)
+    if not path.exists():
+        _built_once(path, path.stem, build)
+        # The same release's database built for other tables (before a deploy) is of no more use.
+        for old in path.parent.glob(f"release-{release.number}-*.sqlite3"):
+            if old != path:
+                old.unlink(missing_ok=True)
     _register(alias, path)
     return alias
 

@@ -476,3 +476,19 @@ def test_a_cut_overtaken_by_another_is_made_again_from_the_data_as_it_then_is(wo
         "My release.",
     ]
     assert (mine.number, mine.changed, mine.added, mine.withdrawn) == (3, 1, 0, 0)
+
+
+def test_a_release_database_built_for_other_tables_is_built_again_and_the_old_one_removed(
+    client, world, monkeypatch, settings
+):
+    import pledges.releases as releases
+
+    assert client.get("/releases/1/members/france/").status_code == 200
+    folder = settings.DOWNLOADS_DIR / "releases"
+    before = {path.name for path in folder.glob("release-1-*.sqlite3")}
+    assert len(before) == 1
+    # A deploy that changes the models' columns: the file's name no longer matches them.
+    monkeypatch.setattr(releases, "schema_signature", lambda: "other-tables")
+    assert "Will train pilots." in text_of(client.get("/releases/1/pledges/?member=france"))
+    after = {path.name for path in folder.glob("release-1-*.sqlite3")}
+    assert len(after) == 1 and after != before
