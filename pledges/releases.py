@@ -39,7 +39,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connections, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.utils import load_backend
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponsePermanentRedirect
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+)
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils import timezone, translation
 
@@ -731,7 +737,7 @@ class ReleaseMiddleware:
         request.latest_release = Release.objects.order_by("-number").values_list("number", flat=True).first()
         with at_release(release):
             response = self.get_response(request)
-            if response.streaming:
+            if response.streaming and not isinstance(response, FileResponse):  # a file needs no queries
                 response.streaming_content = self.streamed(release, response.streaming_content)
         response["X-Tracker-Release"] = str(release.number)
         if response.status_code in (200, 304):

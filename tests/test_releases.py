@@ -86,6 +86,13 @@ def test_a_filtered_list_at_a_release_lists_the_pledges_of_that_release(client, 
     text = text_of(client.get("/releases/1/pledges/?member=germany"))
     assert "Pays for two Patriot systems." in text
     assert "Pays for two Patriot systems." not in text_of(client.get("/pledges/?member=germany"))
+    # A filtered export is streamed after the view returns: it is still read at the release.
+    export = body(client.get("/releases/1/pledges/?member=germany&format=csv")).decode()
+    assert "Pays for two Patriot systems." in export
+    assert (
+        "Pays for two Patriot systems."
+        not in body(client.get("/pledges/?member=germany&format=csv")).decode()
+    )
 
 
 def test_a_release_page_has_a_banner_naming_the_release_and_linking_to_the_page_today(client, world):
