@@ -39,6 +39,22 @@ class Site:
 
         return Release.objects.order_by("-number").first()
 
+    def in_latest_release(self, obj) -> bool:
+        """Whether the pledge, source or member a page is about is in the newest release; one query per
+        object, asked once however many parts of the page ask (the embed panel, "Cite this page")."""
+        from pledges.releases import state
+
+        latest = self.latest_release
+        if latest is None:
+            return False
+        if obj is None or getattr(obj, "pk", None) is None:
+            return True  # a page about no one object exists at every release
+        key = (obj._meta.label_lower, obj.pk)
+        known = self.__dict__.setdefault("_in_latest", {})
+        if key not in known:
+            known[key] = state(latest.number).filter(model=key[0], object_id=key[1], withdrawn=False).exists()
+        return known[key]
+
 
 def site(request) -> dict:
     return {"site": Site()}

@@ -499,3 +499,11 @@ def test_a_release_database_built_for_other_tables_is_built_again_and_the_old_on
     assert "Will train pilots." in text_of(client.get("/releases/1/pledges/?member=france"))
     after = {path.name for path in folder.glob("release-1-*.sqlite3")}
     assert len(after) == 1 and after != before
+
+
+def test_a_country_page_asks_once_whether_its_member_is_in_the_newest_release(client, world):
+    """The embed panel and "Cite this page" both need it: one query for both."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/members/france/").status_code == 200
+    asked = [q["sql"] for q in captured.captured_queries if "pledges_releaserow" in q["sql"]]
+    assert len(asked) == 1

@@ -38,21 +38,11 @@ def page_citation(context, title: str = "", member=None, pledge=None):
     path += f"?{query}" if query else ""
     if release is None:
         latest = site.latest_release if site else None
-        if latest is not None and not in_release(latest, pledge or context.get("source") or member):
+        if latest is not None and not site.in_latest_release(pledge or context.get("source") or member):
             # Published after the newest release: no permanent link yet (it would be a 404).
             return {"live": cite(title, path, None), "release": None, "newer_than": latest}
         return {"live": cite(title, path, None), "release": cite(title, path, latest) if latest else None}
     return {"live": None, "release": cite(title, path, release)}
-
-
-def in_release(release, obj) -> bool:
-    """Whether the pledge, source or member a page is about is in `release` (one query)."""
-    from pledges.releases import state
-
-    if obj is None or getattr(obj, "pk", None) is None:
-        return True  # a page about no one object: it exists at every release
-    label = obj._meta.label_lower
-    return state(release.number).filter(model=label, object_id=obj.pk, withdrawn=False).exists()
 
 
 @register.filter
@@ -78,18 +68,12 @@ def live_address(context) -> str:
 def embed_pin(context, member):
     """The release a report should pin this member's embed to: the release shown, else the newest
     release that has this member; None when there is none (the embed then follows the live data)."""
-    from pledges.releases import state
-
     site = context.get("site")
     if site is None:
         return None
     if site.release is not None:
         return site.release.number
-    latest = site.latest_release
-    if latest is None:
-        return None
-    present = state(latest.number).filter(model="pledges.member", object_id=member.pk, withdrawn=False)
-    return latest.number if present.exists() else None
+    return site.latest_release.number if site.in_latest_release(member) else None
 
 
 @register.simple_tag
